@@ -1,0 +1,84 @@
+"""Messages: contents with response-like leniency, and metadata key by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.matching.body import compare_bodies
+from accord.matching.http import header_values_match
+from accord.matching.mismatch import Mismatch, show
+from accord.matching.values import check_all, json_equal
+from accord.model.body import Body
+from accord.model.pact import MessageContents
+
+_CONTENT_TYPE_KEYS = ("contenttype", "content-type")
+
+
+def compare_message(expected: MessageContents, actual: MessageContents) -> list[Mismatch]:
+    """Everything that differs between an expected and a produced message."""
+    expected_body = expected.contents
+    actual_body = actual.contents
+    if expected_body is not None and expected_body.content_type is None:
+        expected_body = Body(expected_body.content, expected.content_type, expected_body.hint)
+    if actual_body is not None and actual_body.content_type is None:
+        actual_body = Body(actual_body.content, actual.content_type, actual_body.hint)
+    out = compare_bodies(
+        expected_body, actual_body, expected.matching_rules, allow_unexpected_keys=True
+    )
+    out += compare_metadata(expected, actual.metadata)
+    return out
+
+
+def compare_metadata(expected: MessageContents, actual: dict[str, Any]) -> list[Mismatch]:
+    """Only expected keys are checked; extra metadata is always fine."""
+    rules = expected.matching_rules
+    out = []
+    for key, value in expected.metadata.items():
+        if key.lower() in _CONTENT_TYPE_KEYS:
+            received = _content_type(actual)
+            if received is not None and isinstance(value, str):
+                if not header_values_match("content-type", value, received):
+                    out.append(
+                        Mismatch(
+                            "metadata",
+                            key,
+                            f"Expected message metadata '{key}' to have value {show(value)} "
+                            f"but was {show(received)}",
+                            value,
+                            received,
+                        )
+                    )
+                continue
+        if key not in actual:
+            out.append(
+                Mismatch(
+                    "metadata", key, f"Expected message metadata '{key}' but was missing", value
+                )
+            )
+            continue
+        received = actual[key]
+        rule_list = rules.keyed("metadata", key)
+        if rule_list is not None:
+            for failure in check_all(
+                rule_list.rules, rule_list.combine, value, received, coerce=True
+            ):
+                out.append(Mismatch("metadata", key, failure, value, received))
+        elif not json_equal(value, received):
+            out.append(
+                Mismatch(
+                    "metadata",
+                    key,
+                    f"Expected message metadata '{key}' to have value {show(value)} "
+                    f"but was {show(received)}",
+                    value,
+                    received,
+                )
+            )
+    return out
+
+
+def _content_type(metadata: dict[str, Any]) -> str | None:
+    for key, value in metadata.items():
+        if key.lower() in _CONTENT_TYPE_KEYS and isinstance(value, str):
+            return value
+    return None

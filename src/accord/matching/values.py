@@ -1,0 +1,315 @@
+"""One matching rule applied to one value.
+
+Each check returns ``None`` when the value passes or the sentence that says why not. The
+sentences follow the Pact reference implementation word for word where the compatibility
+suite asserts them. ``coerce`` is true for header, query and path values, which are always
+strings on the wire, so ``"100"`` may pass ``integer`` there but never in a body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from accord.matching.mismatch import show, show_typed
+from accord.model.rules import Rule
+
+_INTEGER = re.compile(r"[-+]?\d+")
+_DECIMAL = re.compile(r"[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
+_SEMVER = re.compile(
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+)
+
+ALIASES = {
+    "real": "decimal",
+    "timestamp": "datetime",
+    "content-type": "contentType",
+    "not-empty": "notEmpty",
+    "min-type": "type",
+    "max-type": "type",
+    "min": "type",
+    "max": "type",
+    "array-contains": "arrayContains",
+    "status-code": "statusCode",
+    "each-key": "eachKey",
+    "each-value": "eachValue",
+}
+
+
+def rule_name(rule: Rule) -> str:
+    name = str(rule.get("match", "equality"))
+    return ALIASES.get(name, name)
+
+
+@lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def as_text(value: Any) -> str:
+    """The string form a regex or include rule is applied to."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return show(value)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def same_json_type(expected: Any, actual: Any) -> bool:
+    if is_number(expected):
+        return is_number(actual)
+    if isinstance(expected, bool):
+        return isinstance(actual, bool)
+    if expected is None:
+        return actual is None
+    if isinstance(expected, dict):
+        return isinstance(actual, dict)
+    if isinstance(expected, list):
+        return isinstance(actual, list)
+    return type(expected) is type(actual)
+
+
+def json_equal(expected: Any, actual: Any) -> bool:
+    """Equality that keeps JSON's types apart (``True`` is not ``1``)."""
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return type(expected) is type(actual) and expected == actual
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        return expected.keys() == actual.keys() and all(
+            json_equal(v, actual[k]) for k, v in expected.items()
+        )
+    if isinstance(expected, list) and isinstance(actual, list):
+        return len(expected) == len(actual) and all(
+            json_equal(e, a) for e, a in zip(expected, actual, strict=True)
+        )
+    return bool(expected == actual)
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, list | dict | str) else None
+
+
+def _bound(rule: Rule, key: str) -> int | None:
+    raw = rule.get(key)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_size(rule: Rule, actual: Any) -> str | None:
+    """``min``/``max`` on a list (other values ignore them)."""
+    if not isinstance(actual, list):
+        return None
+    low, high = _bound(rule, "min"), _bound(rule, "max")
+    if low is not None and len(actual) < low:
+        return f"Expected {show(actual)} (size {len(actual)}) to have minimum size of {low}"
+    if high is not None and len(actual) > high:
+        return f"Expected {show(actual)} (size {len(actual)}) to have maximum size of {high}"
+    return None
+
+
+def _type(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if not same_json_type(expected, actual):
+        return f"Expected {show_typed(actual)} to be the same type as {show_typed(expected)}"
+    return check_size(rule, actual)
+
+
+def _equality(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if json_equal(expected, actual):
+        return None
+    return f"Expected {show_typed(actual)} to be equal to {show_typed(expected)}"
+
+
+def _regex(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    pattern = str(rule.get("regex", ""))
+    if isinstance(actual, list | dict) or (actual is None and not coerce):
+        return f"Expected {show(actual)} to match '{pattern}'"
+    if compiled(pattern).fullmatch(as_text(actual)):
+        return None
+    return f"Expected {show(actual)} to match '{pattern}'"
+
+
+def _include(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    needle = str(rule.get("value", ""))
+    if needle in as_text(actual):
+        return None
+    return f"Expected {show(actual)} to include {show(needle)}"
+
+
+def _integer(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if isinstance(actual, int) and not isinstance(actual, bool):
+        return None
+    if coerce and isinstance(actual, str) and _INTEGER.fullmatch(actual.strip()):
+        return None
+    return f"Expected {show_typed(actual)} to be an integer"
+
+
+def _decimal(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if isinstance(actual, float):
+        return None
+    if coerce and isinstance(actual, str) and _DECIMAL.fullmatch(actual.strip()):
+        return None
+    return f"Expected {show_typed(actual)} to be a decimal number"
+
+
+def _number(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if is_number(actual):
+        return None
+    if coerce and isinstance(actual, str) and _DECIMAL.fullmatch(actual.strip()):
+        return None
+    return f"Expected {show_typed(actual)} to be a number"
+
+
+def _null(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if actual is None:
+        return None
+    return f"Expected {show_typed(actual)} to be a null value"
+
+
+def _boolean(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if isinstance(actual, bool) or actual in ("true", "false"):
+        return None
+    return f"Expected {show_typed(actual)} to match a boolean"
+
+
+_DEFAULT_FORMATS = {
+    "date": "yyyy-MM-dd",
+    "time": "HH:mm:ss",
+    "datetime": "yyyy-MM-dd'T'HH:mm:ss",
+}
+
+
+def _temporal(kind: str) -> Callable[[Rule, Any, Any, bool], str | None]:
+    def check(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+        from accord.matching.javadate import matches_java_pattern
+
+        fmt = rule.get("format") or rule.get(kind) or rule.get("timestamp")
+        if not isinstance(actual, str):
+            return f"Expected {show_typed(actual)} to be a {kind} string"
+        if fmt is None:
+            if _iso_ok(kind, actual):
+                return None
+            fmt = _DEFAULT_FORMATS[kind]
+        elif matches_java_pattern(actual, str(fmt)):
+            return None
+        return f"Expected {show(actual)} to match a {kind} pattern of '{fmt}'"
+
+    return check
+
+
+def _iso_ok(kind: str, text: str) -> bool:
+    from datetime import date, datetime, time
+
+    parsers: dict[str, Callable[[str], object]] = {
+        "date": date.fromisoformat,
+        "time": time.fromisoformat,
+        "datetime": datetime.fromisoformat,
+    }
+    try:
+        parsers[kind](text)
+    except ValueError:
+        return False
+    return True
+
+
+def _semver(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if isinstance(actual, str) and _SEMVER.fullmatch(actual):
+        return None
+    return f"{show(actual)} is not a valid semantic version"
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | bytes | list | dict) and len(value) == 0)
+
+
+def _not_empty(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    if isinstance(expected, list | dict) and not same_json_type(expected, actual):
+        return (
+            f"Type mismatch: Expected {show_typed(actual)} to be the same type as "
+            f"{show_typed(expected)}"
+        )
+    if is_empty(actual):
+        if isinstance(actual, bytes):
+            return f"Expected [] ({len(actual)} bytes) to not be empty"
+        return f"Expected {show_typed(actual)} to not be empty"
+    if expected is not None and not same_json_type(expected, actual):
+        return f"Expected {show_typed(actual)} to be the same type as {show_typed(expected)}"
+    return None
+
+
+def _content_type(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    from accord.matching.sniff import detect_content_type
+    from accord.model.body import media_type
+
+    wanted = str(rule.get("value", ""))
+    data = actual if isinstance(actual, bytes) else as_text(actual).encode()
+    detected = detect_content_type(data) or "application/octet-stream"
+    if media_type(detected) == media_type(wanted):
+        return None
+    return (
+        f"Expected binary contents to have content type '{wanted}' "
+        f"but detected contents was '{detected}'"
+    )
+
+
+def _accept(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
+    """Rules checked elsewhere (on collections) or unknown plugin rules: no verdict here."""
+    return None
+
+
+CHECKS: dict[str, Callable[[Rule, Any, Any, bool], str | None]] = {
+    "equality": _equality,
+    "regex": _regex,
+    "type": _type,
+    "include": _include,
+    "integer": _integer,
+    "decimal": _decimal,
+    "number": _number,
+    "null": _null,
+    "boolean": _boolean,
+    "date": _temporal("date"),
+    "time": _temporal("time"),
+    "datetime": _temporal("datetime"),
+    "semver": _semver,
+    "notEmpty": _not_empty,
+    "contentType": _content_type,
+    "values": _accept,
+    "eachKey": _accept,
+    "eachValue": _accept,
+    "arrayContains": _accept,
+    "statusCode": _accept,
+}
+
+
+def check(rule: Rule, expected: Any, actual: Any, *, coerce: bool = False) -> str | None:
+    """Apply one rule; ``None`` means it passed."""
+    name = rule_name(rule)
+    checker = CHECKS.get(name)
+    if checker is None:
+        return None
+    return checker(rule, expected, actual, coerce)
+
+
+def check_all(
+    rules: list[Rule], combine: str, expected: Any, actual: Any, *, coerce: bool = False
+) -> list[str]:
+    """Apply a rule list with its ``combine``; the failures, or ``[]`` when it passes."""
+    failures = []
+    for rule in rules:
+        failure = check(rule, expected, actual, coerce=coerce)
+        if failure is None:
+            if combine == "OR":
+                return []
+        else:
+            failures.append(failure)
+    return failures

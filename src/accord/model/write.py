@@ -1,0 +1,309 @@
+"""Writing pacts the way the Pact reference implementation writes them.
+
+Two formats are written: V4 (every interaction type) and the V3 message pact. Keys are
+sorted, ``pactSpecification`` is ``"4.0"`` or ``"3.0.0"``, body rules go under ``body``, and
+metadata keys we do not own are kept. :func:`write_pact` merges into an existing file under
+an exclusive lock and replaces it atomically, so parallel test workers lose nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from accord import __version__
+from accord.errors import PactFileError, PactWriteError
+from accord.model.body import Body, is_json_type, is_text_type
+from accord.model.pact import (
+    AsyncMessage,
+    HttpInteraction,
+    HttpRequest,
+    HttpResponse,
+    Interaction,
+    MessageContents,
+    Pact,
+    SyncMessage,
+    UnknownInteraction,
+)
+from accord.model.read import loads_pact
+
+V3 = "3.0.0"
+V4 = "4.0"
+
+
+def spec_string(spec: str) -> str:
+    """``"V3"``/``"3"``/``"3.0.0"`` -> ``"3.0.0"``; the same for V4."""
+    major = spec.strip().lstrip("vV").split(".", 1)[0]
+    if major == "3":
+        return V3
+    if major == "4":
+        return V4
+    raise PactWriteError(f"accord writes spec V3 (message pacts) or V4, not {spec!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# to JSON
+
+
+def pact_to_json(pact: Pact, spec: str = V4) -> dict[str, Any]:
+    version = spec_string(spec)
+    metadata = {
+        k: v
+        for k, v in pact.metadata.items()
+        if k not in ("pactSpecification", "pact-specification", "pactSpecificationVersion")
+    }
+    metadata["pactSpecification"] = {"version": version}
+    metadata["accord"] = {"version": __version__}
+    doc: dict[str, Any] = dict(pact.extra)
+    doc["consumer"] = {"name": pact.consumer}
+    doc["provider"] = {"name": pact.provider}
+    doc["metadata"] = metadata
+    if version == V3:
+        doc["messages"] = [_v3_message(i) for i in pact.interactions]
+    else:
+        doc["interactions"] = [interaction_to_json(i) for i in pact.interactions]
+    return doc
+
+
+def interaction_to_json(interaction: Interaction) -> dict[str, Any]:
+    """One V4 interaction."""
+    if isinstance(interaction, UnknownInteraction):
+        return dict(interaction.raw)
+    out: dict[str, Any] = dict(interaction.extra)
+    out["type"] = interaction.type
+    out["description"] = interaction.description
+    out["key"] = interaction.key or interaction_key(interaction)
+    out["pending"] = interaction.pending
+    if interaction.provider_states:
+        out["providerStates"] = [s.to_json() for s in interaction.provider_states]
+    if interaction.comments:
+        out["comments"] = interaction.comments
+    if interaction.plugin_config:
+        out["pluginConfiguration"] = interaction.plugin_config
+    if interaction.markup:
+        out["interactionMarkup"] = interaction.markup
+    if interaction.transport:
+        out["transport"] = interaction.transport
+    if interaction.id is not None:
+        out["_id"] = interaction.id
+    if isinstance(interaction, HttpInteraction):
+        out["request"] = _request(interaction.request)
+        out["response"] = _response(interaction.response)
+    elif isinstance(interaction, AsyncMessage):
+        out.update(_message(interaction.message))
+    elif isinstance(interaction, SyncMessage):
+        out["request"] = _message(interaction.request)
+        out["response"] = [_message(m) for m in interaction.response]
+    return out
+
+
+def interaction_key(interaction: Interaction) -> str:
+    """A stable key for an interaction that was given none (Rust also derives one)."""
+    seed = json.dumps(
+        [
+            interaction.type,
+            interaction.description,
+            [s.to_json() for s in interaction.provider_states],
+        ],
+        sort_keys=True,
+    )
+    return hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+def _request(request: HttpRequest) -> dict[str, Any]:
+    out: dict[str, Any] = dict(request.extra)
+    out["method"] = request.method.upper()
+    out["path"] = request.path
+    if request.query:
+        out["query"] = request.query
+    if request.headers:
+        out["headers"] = request.headers
+    _rules_and_body(out, request.body, request.matching_rules, request.generators)
+    return out
+
+
+def _response(response: HttpResponse) -> dict[str, Any]:
+    out: dict[str, Any] = dict(response.extra)
+    out["status"] = 200 if response.status is None else response.status
+    if response.headers:
+        out["headers"] = response.headers
+    _rules_and_body(out, response.body, response.matching_rules, response.generators)
+    return out
+
+
+def _rules_and_body(out: dict[str, Any], body: Body | None, rules: Any, generators: Any) -> None:
+    if body is not None:
+        out["body"] = v4_body(body)
+    if rules:
+        out["matchingRules"] = rules.to_json()
+    if generators:
+        out["generators"] = generators.to_json()
+
+
+def _message(message: MessageContents) -> dict[str, Any]:
+    out: dict[str, Any] = dict(message.extra)
+    if message.contents is not None:
+        out["contents"] = v4_body(message.contents, message.content_type)
+    out["metadata"] = message.metadata
+    if message.matching_rules:
+        out["matchingRules"] = message.matching_rules.to_json()
+    if message.generators:
+        out["generators"] = message.generators.to_json()
+    return out
+
+
+def v4_body(body: Body, fallback_type: str | None = None) -> dict[str, Any]:
+    """The V4 body object: JSON as itself, text as a string, binary as base64."""
+    content_type = body.content_type or fallback_type
+    out: dict[str, Any] = {}
+    content = body.content
+    if isinstance(content, bytes):
+        text = None
+        if content_type and is_text_type(content_type) and body.hint != "BINARY":
+            with contextlib.suppress(UnicodeDecodeError):
+                text = content.decode("utf-8")
+        if text is None:
+            out["content"] = base64.b64encode(content).decode("ascii")
+            out["encoded"] = "base64"
+        else:
+            out["content"] = text
+            out["encoded"] = False
+    else:
+        out["content"] = content
+        out["encoded"] = False
+    if content_type:
+        out["contentType"] = content_type
+    if body.hint:
+        out["contentTypeHint"] = body.hint
+    return out
+
+
+def _v3_message(interaction: Interaction) -> dict[str, Any]:
+    if not isinstance(interaction, AsyncMessage):
+        raise PactWriteError(
+            f"interaction {interaction.description!r} is {interaction.type}; a V3 message pact "
+            "holds only asynchronous messages. Write spec V4 to mix interaction types."
+        )
+    message = interaction.message
+    out: dict[str, Any] = dict(interaction.extra)
+    out["description"] = interaction.description
+    if interaction.provider_states:
+        out["providerStates"] = [s.to_json() for s in interaction.provider_states]
+    body = message.contents
+    if body is not None:
+        if isinstance(body.content, bytes):
+            out["contents"] = base64.b64encode(body.content).decode("ascii")
+        else:
+            out["contents"] = body.content
+    metadata = dict(message.metadata)
+    content_type = message.content_type
+    if content_type and not any(k.lower() in ("contenttype", "content-type") for k in metadata):
+        metadata["contentType"] = content_type
+    out["metadata"] = metadata
+    if message.matching_rules:
+        out["matchingRules"] = message.matching_rules.to_json()
+    if message.generators:
+        out["generators"] = message.generators.to_json()
+    return out
+
+
+def dumps_pact(pact: Pact, spec: str = V4) -> str:
+    """Pact JSON text: sorted keys, two-space indent, as the reference tools write it."""
+    return json.dumps(pact_to_json(pact, spec), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------
+# files
+
+
+def pact_path(directory: str | Path, pact: Pact) -> Path:
+    return Path(directory) / f"{pact.consumer}-{pact.provider}.json"
+
+
+def merge(existing: Pact, incoming: Pact) -> Pact:
+    """Interactions of ``incoming`` replace their equals in ``existing``; new ones append.
+
+    Two interactions are equal when their description and provider states are, or, when
+    both have one, their V4 ``key`` is.
+    """
+    merged = list(existing.interactions)
+    by_identity = {i.identity(): n for n, i in enumerate(merged)}
+    by_key = {i.key: n for n, i in enumerate(merged) if i.key}
+    for interaction in incoming.interactions:
+        slot = by_key.get(interaction.key) if interaction.key else None
+        if slot is None:
+            slot = by_identity.get(interaction.identity())
+        if slot is None:
+            by_identity[interaction.identity()] = len(merged)
+            if interaction.key:
+                by_key[interaction.key] = len(merged)
+            merged.append(interaction)
+        else:
+            merged[slot] = interaction
+    metadata = {**existing.metadata, **incoming.metadata}
+    return Pact(
+        incoming.consumer,
+        incoming.provider,
+        merged,
+        metadata,
+        incoming.spec_version,
+        {**existing.extra, **incoming.extra},
+    )
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    lock_path = target.with_name(target.name + ".lock")
+    with open(lock_path, "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def write_pact(
+    pact: Pact, directory: str | Path, *, spec: str = V4, overwrite: bool = False
+) -> Path:
+    """Write (merging by default) ``{consumer}-{provider}.json`` in ``directory``."""
+    version = spec_string(spec)
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PactWriteError(f"cannot create pact directory {folder}: {exc}") from exc
+    target = pact_path(folder, pact)
+    with _locked(target):
+        to_write = pact
+        if not overwrite and target.exists():
+            try:
+                existing = loads_pact(target.read_bytes(), source=str(target))
+            except PactFileError as exc:
+                raise PactWriteError(
+                    f"cannot merge into {target}: {exc}. Delete it or write with overwrite=True."
+                ) from exc
+            to_write = merge(existing, pact)
+        text = dumps_pact(to_write, version)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.write("\n")
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    return target
+
+
+def is_json_body(body: Body | None) -> bool:
+    return body is not None and is_json_type(body.content_type)
