@@ -108,8 +108,12 @@ class _RegexBuilder:
         if letter in "uyY":
             if count == 2:
                 return self.num(0, 99, 2, 2)
-            sign = "[+-]?" if letter == "u" else ""
-            return sign + self.num(1 if letter == "y" else 0, 999_999_999, count, 9)
+            sign, low = ("-?", 0) if letter == "u" else ("", 1 if letter == "y" else 0)
+            if count < 4:
+                return sign + self.num(low, 999_999_999, count, 9)
+            # Java's strict parser wants a '+' before a year wider than a 4+ letter field.
+            padded = self.num(low, 10**count - 1, count, count)
+            return f"(?:{sign}{padded}|\\+[0-9]{{{count + 1},}})"
         if letter in "ML":
             return self.width(count, 1, 12) if count <= 2 else _names(_MONTHS, count)
         if letter in "Eec":

@@ -1,0 +1,1 @@
+"""The shared machinery behind :mod:`accord.match` and :mod:`accord.generate`."""

@@ -1,0 +1,94 @@
+"""A ``Term`` is an example value that carries its own rules and generator.
+
+Users write bodies with terms inside (``{"id": match.integer(12)}``); :func:`compile_value`
+walks such a value once and splits it into the plain example, the rules keyed by body path
+and the generators keyed by body path, which is what a pact file stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.matching.path import Location, to_expression
+from accord.model.rules import Rule, RuleList
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """An example plus the rules (combined with ``combine``) and generator that apply to it.
+
+    ``value`` may itself contain terms. ``repeat`` makes the example a list of that many
+    copies of ``value`` (for ``each_like``), whose items sit under ``[*]``.
+    """
+
+    value: Any
+    rules: tuple[Rule, ...] = ()
+    generator: dict[str, Any] | None = None
+    combine: str = "AND"
+    repeat: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __and__(self, other: Term) -> Term:
+        return combine_terms("AND", (self, other))
+
+    def __or__(self, other: Term) -> Term:
+        return combine_terms("OR", (self, other))
+
+    @property
+    def example(self) -> Any:
+        """The plain example this term stands for (terms inside it resolved)."""
+        return compile_value(self).example
+
+
+def combine_terms(how: str, terms: Iterable[Term]) -> Term:
+    """All rules of ``terms`` at one place, combined with AND or OR; the first example wins."""
+    items = list(terms)
+    if not items:
+        raise ValueError("combining needs at least one matcher")
+    rules: list[Rule] = []
+    for term in items:
+        rules.extend(term.rules)
+    generator = next((t.generator for t in items if t.generator), None)
+    first = items[0]
+    return Term(first.value, tuple(rules), generator, how, first.repeat)
+
+
+@dataclass(slots=True)
+class Compiled:
+    """A value split into what a pact file stores."""
+
+    example: Any
+    rules: dict[str, RuleList] = field(default_factory=dict)
+    generators: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def compile_value(value: Any, root: Location = ("$",)) -> Compiled:
+    """Split ``value`` (terms anywhere inside) into example, rules and generators."""
+    out = Compiled(None)
+    out.example = _walk(value, root, out)
+    return out
+
+
+def _walk(value: Any, location: Location, out: Compiled) -> Any:
+    if isinstance(value, Term):
+        key = to_expression(location)
+        if value.rules:
+            out.rules[key] = RuleList(list(value.rules), value.combine)
+        if value.generator:
+            out.generators[key] = dict(value.generator)
+        if value.repeat is not None:
+            item = _walk(value.value, (*location, "[*]"), out)
+            return [item] * value.repeat
+        return _walk(value.value, location, out)
+    if isinstance(value, dict):
+        return {str(k): _walk(v, (*location, str(k)), out) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_walk(v, (*location, i), out) for i, v in enumerate(value)]
+    return value
+
+
+def rules_of(term: Any) -> list[Rule]:
+    """The rules a value contributes at its own place (used for nested rule lists)."""
+    return list(term.rules) if isinstance(term, Term) else [{"match": "equality"}]

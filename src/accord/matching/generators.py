@@ -1,0 +1,296 @@
+"""Generators: values made fresh each time an example is used.
+
+A consumer test uses them to vary messages and responses; a verifier uses them to fill in
+requests from provider-state values. ``mode`` says which: ``ProviderState`` generators run
+only for the provider, ``MockServerURL`` only for the consumer, as Pact defines.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import random
+import re
+import string
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from accord.matching.javadate import apply_date_expression, format_java_pattern
+from accord.matching.path import ANY_INDEX, STAR, Token, parse_path
+from accord.matching.xeger import example_for_regex
+from accord.model.body import Body
+from accord.model.pact import HttpRequest, HttpResponse, MessageContents
+from accord.model.rules import Generators
+
+CONSUMER = "consumer"
+PROVIDER = "provider"
+
+_rng = random.SystemRandom()
+_EXPRESSION = re.compile(r"\$\{([^}]+)\}")
+
+
+def _context_value(context: dict[str, Any], name: str) -> tuple[bool, Any]:
+    for scope in (context.get("providerState"), context):
+        if isinstance(scope, dict) and name in scope:
+            return True, scope[name]
+    return False, None
+
+
+def _provider_state(generator: dict[str, Any], context: dict[str, Any], current: Any) -> Any:
+    expression = str(generator.get("expression", ""))
+    whole = _EXPRESSION.fullmatch(expression)
+    if whole:
+        found, value = _context_value(context, whole.group(1))
+        if not found:
+            return current
+    else:
+        missing = False
+
+        def substitute(match: re.Match[str]) -> str:
+            nonlocal missing
+            found, value = _context_value(context, match.group(1))
+            missing = missing or not found
+            return str(value)
+
+        value = _EXPRESSION.sub(substitute, expression)
+        if missing:
+            return current
+    return _convert(value, str(generator.get("dataType", "RAW")).upper())
+
+
+def _convert(value: Any, data_type: str) -> Any:
+    try:
+        if data_type == "STRING":
+            return value if isinstance(value, str) else str(value)
+        if data_type == "INTEGER":
+            return int(value)
+        if data_type in ("DECIMAL", "FLOAT"):
+            return float(value)
+        if data_type == "BOOLEAN":
+            return value if isinstance(value, bool) else str(value).lower() == "true"
+    except (TypeError, ValueError):
+        return value
+    return value
+
+
+def _mock_server_url(generator: dict[str, Any], context: dict[str, Any], current: Any) -> Any:
+    server = context.get("mockServer")
+    href = server.get("href") if isinstance(server, dict) else None
+    if not href:
+        return current
+    example = str(generator.get("example", ""))
+    match = re.match(str(generator.get("regex", "")), example)
+    if not match or not match.groups():
+        return current
+    return str(href).rstrip("/") + match.group(1)
+
+
+def _uuid(fmt: str | None) -> str:
+    value = uuid.uuid4()
+    if fmt == "simple":
+        return value.hex
+    if fmt == "upper-case-hyphenated":
+        return str(value).upper()
+    if fmt == "URN":
+        return value.urn
+    return str(value)
+
+
+def _temporal(generator: dict[str, Any], context: dict[str, Any], kind: str) -> str:
+    base_key = {"Date": "baseDate", "Time": "baseTime", "DateTime": "baseDateTime"}[kind]
+    base = context.get(base_key)
+    now = base if isinstance(base, dt.datetime) else dt.datetime.now(dt.UTC).astimezone()
+    expression = generator.get("expression")
+    if expression:
+        now = apply_date_expression(now, str(expression))
+    fmt = generator.get("format")
+    if fmt:
+        return format_java_pattern(now, str(fmt))
+    if kind == "Date":
+        return now.date().isoformat()
+    if kind == "Time":
+        return now.time().replace(microsecond=0).isoformat()
+    return now.isoformat(timespec="milliseconds")
+
+
+def generate_value(
+    generator: dict[str, Any],
+    *,
+    mode: str = CONSUMER,
+    context: dict[str, Any] | None = None,
+    current: Any = None,
+) -> Any:
+    """One value from one generator; unknown or inapplicable generators keep ``current``."""
+    context = context or {}
+    kind = generator.get("type")
+    if kind == "RandomInt":
+        low, high = int(generator.get("min", 0)), int(generator.get("max", 10))
+        return _rng.randint(min(low, high), max(low, high))
+    if kind == "RandomDecimal":
+        digits = max(int(generator.get("digits", 10)), 2)
+        text = str(_rng.randint(1, 9)) + "".join(str(_rng.randint(0, 9)) for _ in range(digits - 1))
+        point = _rng.randint(1, digits - 1)
+        return float(text[:point] + "." + text[point:])
+    if kind == "RandomHexadecimal":
+        return "".join(
+            _rng.choice("0123456789abcdef") for _ in range(int(generator.get("digits", 10)))
+        )
+    if kind == "RandomString":
+        alphabet = string.ascii_letters + string.digits
+        return "".join(_rng.choice(alphabet) for _ in range(int(generator.get("size", 10))))
+    if kind == "Regex":
+        return example_for_regex(str(generator.get("regex", "")))
+    if kind == "Uuid":
+        return _uuid(generator.get("format"))
+    if kind in ("Date", "Time", "DateTime"):
+        return _temporal(generator, context, kind)
+    if kind == "RandomBoolean":
+        return _rng.random() < 0.5
+    if kind == "ProviderState":
+        return _provider_state(generator, context, current) if mode == PROVIDER else current
+    if kind == "MockServerURL":
+        return _mock_server_url(generator, context, current) if mode == CONSUMER else current
+    return current
+
+
+# ---------------------------------------------------------------------------------------
+# applying generators to bodies and parts
+
+
+def _apply_at(value: Any, tokens: tuple[Token, ...], make: Any) -> Any:
+    """``value`` with every location matching ``tokens`` replaced by ``make(old)``."""
+    if not tokens:
+        return make(value)
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(value, dict):
+        if head == STAR:
+            return {k: _apply_at(v, rest, make) for k, v in value.items()}
+        if isinstance(head, str) and head in value:
+            out = dict(value)
+            out[head] = _apply_at(value[head], rest, make)
+            return out
+        return value
+    if isinstance(value, list):
+        if head in (STAR, ANY_INDEX):
+            return [_apply_at(v, rest, make) for v in value]
+        index = head if isinstance(head, int) else (int(head) if str(head).isdigit() else None)
+        if index is not None and 0 <= index < len(value):
+            items = list(value)
+            items[index] = _apply_at(value[index], rest, make)
+            return items
+    return value
+
+
+def generate_body(
+    body: Body | None, generators: Generators, *, mode: str, context: dict[str, Any]
+) -> Body | None:
+    """The body with its ``body`` generators applied (JSON bodies by path, others whole)."""
+    found = generators.category("body")
+    if body is None or not found:
+        return body
+    content = body.content
+    for expression, generator in found.items():
+        tokens = parse_path(expression)[1:]
+
+        def make(old: Any, generator: dict[str, Any] = generator) -> Any:
+            return generate_value(generator, mode=mode, context=context, current=old)
+
+        if isinstance(content, dict | list):
+            content = _apply_at(content, tokens, make)
+        elif not tokens:
+            content = make(content)
+    return replace(body, content=content)
+
+
+def _generate_keyed(
+    values: dict[str, Any] | None,
+    generators: dict[str, dict[str, Any]],
+    *,
+    mode: str,
+    context: dict[str, Any],
+    as_list: bool,
+) -> dict[str, Any] | None:
+    if not generators or values is None:
+        return values
+    out = dict(values)
+    lowered = {k.lower(): k for k in out}
+    for name, generator in generators.items():
+        key = lowered.get(name.lower(), name)
+        current = out.get(key)
+        first = current[0] if as_list and isinstance(current, list) and current else current
+        made = generate_value(generator, mode=mode, context=context, current=first)
+        out[key] = [str(made)] if as_list else made
+    return out
+
+
+def generate_request(
+    request: HttpRequest, *, mode: str = CONSUMER, context: dict[str, Any] | None = None
+) -> HttpRequest:
+    """A copy of ``request`` with its generators applied."""
+    context = context or {}
+    gens = request.generators
+    if not gens:
+        return request
+    path_gen = gens.category("path").get("")
+    method_gen = gens.category("method").get("")
+    return replace(
+        request,
+        path=str(generate_value(path_gen, mode=mode, context=context, current=request.path))
+        if path_gen
+        else request.path,
+        method=str(generate_value(method_gen, mode=mode, context=context, current=request.method))
+        if method_gen
+        else request.method,
+        headers=_generate_keyed(
+            request.headers, gens.category("header"), mode=mode, context=context, as_list=True
+        ),
+        query=_generate_keyed(
+            request.query, gens.category("query"), mode=mode, context=context, as_list=True
+        ),
+        body=generate_body(request.body, gens, mode=mode, context=context),
+    )
+
+
+def generate_response(
+    response: HttpResponse, *, mode: str = CONSUMER, context: dict[str, Any] | None = None
+) -> HttpResponse:
+    """A copy of ``response`` with its generators applied."""
+    context = context or {}
+    gens = response.generators
+    if not gens:
+        return response
+    status_gen = gens.category("status").get("")
+    status = response.status
+    if status_gen:
+        status = int(generate_value(status_gen, mode=mode, context=context, current=status))
+    return replace(
+        response,
+        status=status,
+        headers=_generate_keyed(
+            response.headers, gens.category("header"), mode=mode, context=context, as_list=True
+        ),
+        body=generate_body(response.body, gens, mode=mode, context=context),
+    )
+
+
+def generate_message(
+    message: MessageContents, *, mode: str = CONSUMER, context: dict[str, Any] | None = None
+) -> MessageContents:
+    """A copy of ``message`` with its contents and metadata generators applied."""
+    context = context or {}
+    gens = message.generators
+    if not gens:
+        return message
+    metadata = _generate_keyed(
+        copy.copy(message.metadata),
+        gens.category("metadata"),
+        mode=mode,
+        context=context,
+        as_list=False,
+    )
+    return replace(
+        message,
+        contents=generate_body(message.contents, gens, mode=mode, context=context),
+        metadata=metadata or {},
+    )
