@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from accord.matching.body import compare_bodies
 from accord.matching.http import header_values_match
 from accord.matching.mismatch import Mismatch, show
@@ -25,17 +23,22 @@ def compare_message(expected: MessageContents, actual: MessageContents) -> list[
     out = compare_bodies(
         expected_body, actual_body, expected.matching_rules, allow_unexpected_keys=True
     )
-    out += compare_metadata(expected, actual.metadata)
+    out += compare_metadata(expected, actual)
     return out
 
 
-def compare_metadata(expected: MessageContents, actual: dict[str, Any]) -> list[Mismatch]:
-    """Only expected keys are checked; extra metadata is always fine."""
+def compare_metadata(expected: MessageContents, message: MessageContents) -> list[Mismatch]:
+    """Only expected keys are checked; extra metadata is always fine.
+
+    A content-type key is compared with the produced content type, from the metadata or,
+    when the producer set none there, from the body.
+    """
     rules = expected.matching_rules
+    actual = message.metadata
     out = []
     for key, value in expected.metadata.items():
         if key.lower() in _CONTENT_TYPE_KEYS:
-            received = _content_type(actual)
+            received = message.content_type
             if received is not None and isinstance(value, str):
                 if not header_values_match("content-type", value, received):
                     out.append(
@@ -75,10 +78,3 @@ def compare_metadata(expected: MessageContents, actual: dict[str, Any]) -> list[
                 )
             )
     return out
-
-
-def _content_type(metadata: dict[str, Any]) -> str | None:
-    for key, value in metadata.items():
-        if key.lower() in _CONTENT_TYPE_KEYS and isinstance(value, str):
-            return value
-    return None

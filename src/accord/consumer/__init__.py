@@ -1,0 +1,1 @@
+"""The consumer side: state the messages you need, prove your handler copes, write the pact."""

@@ -1,0 +1,124 @@
+"""Builders for message interactions.
+
+``Pact.expects_to_receive`` returns a :class:`MessageBuilder`; each call adds to one
+asynchronous-message interaction and returns the builder, so a test reads as a sentence.
+Matchers and generators may appear anywhere in the content and metadata.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+from accord._dsl.term import Term, compile_value
+from accord.errors import MatcherError
+from accord.model.body import Body, is_json_type
+from accord.model.pact import AsyncMessage, MessageContents, ProviderState
+from accord.model.rules import Generators, MatchingRules
+
+
+def message_contents(
+    content: Any, content_type: str | None, metadata: dict[str, Any]
+) -> MessageContents:
+    """Compile user content and metadata (terms allowed) into pact message contents."""
+    rules = MatchingRules()
+    generators = Generators()
+    body: Body | None = None
+    if content is not None or content_type is not None:
+        if isinstance(content, bytes | bytearray):
+            body = Body(bytes(content), content_type or "application/octet-stream")
+        elif isinstance(content, str) and not is_json_type(content_type):
+            body = Body(content, content_type or "text/plain")
+        else:
+            if isinstance(content, str):
+                with contextlib.suppress(ValueError):
+                    content = json.loads(content)
+            compiled = compile_value(content)
+            body = Body(compiled.example, content_type or "application/json")
+            for path, rule_list in compiled.rules.items():
+                rules.add("body", path, rule_list.rules, rule_list.combine)
+            for path, generator in compiled.generators.items():
+                generators.add("body", path, generator)
+    plain: dict[str, Any] = {}
+    for key, value in metadata.items():
+        if isinstance(value, Term):
+            compiled = compile_value(value)
+            plain[key] = compiled.example
+            own = compiled.rules.get("$")
+            if own is not None:
+                rules.add("metadata", key, own.rules, own.combine)
+            if "$" in compiled.generators:
+                generators.add("metadata", key, compiled.generators["$"])
+        else:
+            plain[key] = value
+    return MessageContents(body, plain, rules, generators)
+
+
+class MessageBuilder:
+    """Describes one asynchronous message the consumer expects to receive."""
+
+    def __init__(self, description: str) -> None:
+        if not description or not isinstance(description, str):
+            raise MatcherError("a message needs a non-empty description")
+        self.description = description
+        self._states: list[ProviderState] = []
+        self._content: Any = None
+        self._content_type: str | None = None
+        self._metadata: dict[str, Any] = {}
+        self._key: str | None = None
+        self._pending = False
+        self._comments: dict[str, Any] = {}
+
+    def given(
+        self, state: str, params: dict[str, Any] | None = None, **kwargs: Any
+    ) -> MessageBuilder:
+        """A provider state the message depends on; parameters as a dict or keywords."""
+        merged = {**(params or {}), **kwargs}
+        self._states.append(ProviderState(state, merged))
+        return self
+
+    def with_content(self, content: Any, content_type: str | None = None) -> MessageBuilder:
+        """The message body: JSON (with matchers), ``str`` text or ``bytes``."""
+        self._content = content
+        self._content_type = content_type
+        return self
+
+    def with_metadata(
+        self, metadata: dict[str, Any] | None = None, **kwargs: Any
+    ) -> MessageBuilder:
+        """Message metadata (topic, headers, content type...); matchers allowed."""
+        self._metadata.update(metadata or {})
+        self._metadata.update(kwargs)
+        return self
+
+    def with_key(self, key: str) -> MessageBuilder:
+        """A V4 interaction key; by default one is derived from description and states."""
+        self._key = key
+        return self
+
+    def pending(self, pending: bool = True) -> MessageBuilder:
+        """Mark the interaction pending: its failures will not fail a provider build."""
+        self._pending = pending
+        return self
+
+    def comment(self, text: str) -> MessageBuilder:
+        """A V4 comment, shown when the interaction is verified."""
+        self._comments.setdefault("text", []).append(text)
+        return self
+
+    def test_name(self, name: str) -> MessageBuilder:
+        """The consumer test that defines this interaction (a V4 comment)."""
+        self._comments["testname"] = name
+        return self
+
+    def build(self) -> AsyncMessage:
+        contents = message_contents(self._content, self._content_type, self._metadata)
+        return AsyncMessage(
+            description=self.description,
+            provider_states=list(self._states),
+            key=self._key,
+            pending=self._pending,
+            comments=dict(self._comments),
+            message=contents,
+        )

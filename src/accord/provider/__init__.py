@@ -1,0 +1,1 @@
+"""The provider side: prove that what you produce satisfies every consumer's pact."""

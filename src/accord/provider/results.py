@@ -1,0 +1,161 @@
+"""Verification outcomes as data, and the reports made from them (text, JSON, JUnit)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from accord.matching.mismatch import Mismatch
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    """User code (producer or state handler) failed, or the producer is missing."""
+
+
+@dataclass(slots=True)
+class InteractionResult:
+    """How one interaction fared."""
+
+    consumer: str
+    provider: str
+    description: str
+    outcome: Outcome
+    states: list[str] = field(default_factory=list)
+    mismatches: list[Mismatch] = field(default_factory=list)
+    error: str | None = None
+    """First-line reason when user code failed: exception type, message and location."""
+    warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    pending: bool = False
+    interaction_id: str | None = None
+    comments: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    source: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Passed, or failed while pending (pending failures do not fail a build)."""
+        return self.outcome is Outcome.PASSED or self.pending
+
+    @property
+    def reason(self) -> str:
+        """Why it failed, in one line."""
+        if self.error:
+            return self.error
+        if self.mismatches:
+            first = self.mismatches[0]
+            more = f" (and {len(self.mismatches) - 1} more)" if len(self.mismatches) > 1 else ""
+            return f"{first}{more}"
+        return ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer,
+            "provider": self.provider,
+            "description": self.description,
+            "providerStates": self.states,
+            "outcome": self.outcome.value,
+            "pending": self.pending,
+            "error": self.error,
+            "mismatches": [m.to_json() for m in self.mismatches],
+            "warnings": self.warnings,
+            "notices": self.notices,
+            "interactionId": self.interaction_id,
+            "seconds": round(self.seconds, 6),
+            "source": self.source,
+        }
+
+
+@dataclass(slots=True)
+class VerificationResult:
+    """Every interaction's outcome; ``ok`` is the verdict."""
+
+    provider: str
+    results: list[InteractionResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def failures(self) -> list[InteractionResult]:
+        return [r for r in self.results if not r.ok]
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def summary(self) -> str:
+        passed = sum(r.outcome is Outcome.PASSED for r in self.results)
+        pending = sum(r.outcome is not Outcome.PASSED and r.pending for r in self.results)
+        failed = len(self.results) - passed - pending
+        text = f"{len(self.results)} interactions: {passed} passed, {failed} failed"
+        if pending:
+            text += f", {pending} pending failed"
+        return text
+
+    def report(self, *, verbose: bool = False) -> str:
+        """A readable report: one line per interaction, then each failure in full."""
+        lines = [f"Verifying provider {self.provider!r}"]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        for r in self.results:
+            mark = "ok" if r.outcome is Outcome.PASSED else ("PENDING" if r.pending else "FAIL")
+            given = f" given {', '.join(repr(s) for s in r.states)}" if r.states else ""
+            lines.append(f"  [{mark}] {r.consumer}: {r.description!r}{given}")
+            if r.outcome is not Outcome.PASSED:
+                if r.error:
+                    lines.append(f"      {r.error}")
+                lines += [f"      {m}" for m in r.mismatches]
+            lines += [f"      warning: {w}" for w in r.warnings]
+            if verbose:
+                lines += [f"      note: {n}" for n in r.notices]
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "ok": self.ok,
+            "summary": self.summary(),
+            "seconds": round(self.seconds, 6),
+            "warnings": self.warnings,
+            "interactions": [r.to_json() for r in self.results],
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2)
+
+    def to_junit(self) -> str:
+        """JUnit XML: one test suite per consumer, one test case per interaction."""
+        root = ET.Element("testsuites", name=f"accord verify {self.provider}")
+        suites: dict[str, ET.Element] = {}
+        for r in self.results:
+            suite = suites.get(r.consumer)
+            if suite is None:
+                suite = ET.SubElement(root, "testsuite", name=f"{r.consumer} -> {self.provider}")
+                suites[r.consumer] = suite
+            case = ET.SubElement(
+                suite, "testcase", classname=r.consumer, name=r.description, time=f"{r.seconds:.6f}"
+            )
+            if r.outcome is Outcome.PASSED:
+                continue
+            if r.pending:
+                ET.SubElement(case, "skipped", message=f"pending: {r.reason}")
+            else:
+                tag = "error" if r.outcome is Outcome.ERROR else "failure"
+                node = ET.SubElement(case, tag, message=r.reason)
+                node.text = "\n".join([r.error or "", *(str(m) for m in r.mismatches)]).strip()
+        for suite in suites.values():
+            cases = list(suite)
+            suite.set("tests", str(len(cases)))
+            suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+            suite.set("errors", str(sum(1 for c in cases if c.find("error") is not None)))
+            suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
+        return ET.tostring(root, encoding="unicode", xml_declaration=True)
