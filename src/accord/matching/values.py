@@ -45,9 +45,21 @@ def rule_name(rule: Rule) -> str:
     return ALIASES.get(name, name)
 
 
+_JAVA_QUOTE = re.compile(r"\\Q(.*?)(?:\\E|$)", re.DOTALL)
+
+
+def python_regex(pattern: str) -> str:
+    """A Java/Oniguruma regex in Python syntax (``\\Q...\\E`` quoting becomes escapes)."""
+    return _JAVA_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
+
+
 @lru_cache(maxsize=1024)
-def compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def compiled(pattern: str) -> re.Pattern[str] | None:
+    """The compiled pattern, or ``None`` when it is not a valid regular expression."""
+    try:
+        return re.compile(python_regex(pattern))
+    except re.error:
+        return None
 
 
 def as_text(value: Any) -> str:
@@ -134,7 +146,10 @@ def _regex(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
     pattern = str(rule.get("regex", ""))
     if isinstance(actual, list | dict) or (actual is None and not coerce):
         return f"Expected {show(actual)} to match '{pattern}'"
-    if compiled(pattern).fullmatch(as_text(actual)):
+    regex = compiled(pattern)
+    if regex is None:
+        return f"The regex '{pattern}' is not a valid regular expression"
+    if regex.fullmatch(as_text(actual)):
         return None
     return f"Expected {show(actual)} to match '{pattern}'"
 

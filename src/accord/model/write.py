@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from accord import __version__
+from accord._version import __version__
 from accord.errors import PactFileError, PactWriteError
 from accord.model.body import Body, is_json_type, is_text_type
 from accord.model.pact import (

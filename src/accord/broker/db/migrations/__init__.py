@@ -1,0 +1,1 @@
+"""Alembic migrations for the broker database, shipped inside the package."""

@@ -1,0 +1,221 @@
+"""The broker's tables, as SQLAlchemy Core objects that queries are written against.
+
+The shape follows the Pact Broker's own model (see ``reference/broker-api.md`` §4) with two
+simplifications that keep queries set-based and cheap:
+
+* a version's creation order *is* its primary key, so "latest" is ``max(id)`` and needs no
+  separate sequence (SQLite has none) and no re-ordering;
+* a consumer version has at most one publication per provider (``pact_publications`` is
+  unique on the pair); re-publishing updates that row instead of adding a revision, so no
+  query ever has to discard overwritten revisions.
+
+The Alembic migrations under ``migrations/versions`` create exactly these tables; a test
+compares the two so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Timestamp = sa.DateTime(timezone=True)
+
+
+def _id() -> sa.Column[int]:
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, *, nullable: bool = False) -> sa.Column[int]:
+    return sa.Column(name, sa.Integer, sa.ForeignKey(target, ondelete="CASCADE"), nullable=nullable)
+
+
+pacticipants = sa.Table(
+    "pacticipants",
+    metadata,
+    _id(),
+    sa.Column("name", sa.String(255), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(255)),
+    sa.Column("repository_url", sa.String(1024)),
+    sa.Column("repository_name", sa.String(255)),
+    sa.Column("repository_namespace", sa.String(255)),
+    sa.Column("main_branch", sa.String(255)),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+versions = sa.Table(
+    "versions",
+    metadata,
+    _id(),
+    _fk("pacticipant_id", "pacticipants.id"),
+    sa.Column("number", sa.String(255), nullable=False),
+    sa.Column("build_url", sa.String(1024)),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("pacticipant_id", "number"),
+    sa.Index(None, "pacticipant_id", "id"),
+)
+
+branches = sa.Table(
+    "branches",
+    metadata,
+    _id(),
+    _fk("pacticipant_id", "pacticipants.id"),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("pacticipant_id", "name"),
+)
+
+branch_versions = sa.Table(
+    "branch_versions",
+    metadata,
+    _id(),
+    _fk("branch_id", "branches.id"),
+    _fk("version_id", "versions.id"),
+    _fk("pacticipant_id", "pacticipants.id"),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("branch_id", "version_id"),
+    sa.Index(None, "version_id"),
+)
+
+tags = sa.Table(
+    "tags",
+    metadata,
+    _id(),
+    _fk("version_id", "versions.id"),
+    _fk("pacticipant_id", "pacticipants.id"),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("version_id", "name"),
+    sa.Index(None, "pacticipant_id", "name", "version_id"),
+)
+
+pact_versions = sa.Table(
+    "pact_versions",
+    metadata,
+    _id(),
+    _fk("consumer_id", "pacticipants.id"),
+    _fk("provider_id", "pacticipants.id"),
+    sa.Column("sha", sa.String(64), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("interactions_count", sa.Integer, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("consumer_id", "provider_id", "sha"),
+)
+
+pact_publications = sa.Table(
+    "pact_publications",
+    metadata,
+    _id(),
+    _fk("consumer_id", "pacticipants.id"),
+    _fk("provider_id", "pacticipants.id"),
+    _fk("consumer_version_id", "versions.id"),
+    _fk("pact_version_id", "pact_versions.id"),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("consumer_version_id", "provider_id"),
+    sa.Index(
+        "ix_pact_publications_provider_consumer",
+        "provider_id",
+        "consumer_id",
+        "consumer_version_id",
+    ),
+    sa.Index(None, "pact_version_id"),
+)
+
+verifications = sa.Table(
+    "verifications",
+    metadata,
+    _id(),
+    _fk("pact_version_id", "pact_versions.id"),
+    _fk("provider_version_id", "versions.id"),
+    _fk("consumer_id", "pacticipants.id"),
+    _fk("provider_id", "pacticipants.id"),
+    sa.Column("success", sa.Boolean, nullable=False),
+    sa.Column("build_url", sa.String(1024)),
+    sa.Column("test_results", sa.Text),
+    sa.Column("verified_by_implementation", sa.String(255)),
+    sa.Column("verified_by_version", sa.String(255)),
+    sa.Column("wip", sa.Boolean, nullable=False),
+    sa.Column("pending", sa.Boolean),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Index(None, "pact_version_id", "provider_version_id", "id"),
+    sa.Index(None, "provider_version_id"),
+)
+
+environments = sa.Table(
+    "environments",
+    metadata,
+    _id(),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    sa.Column("name", sa.String(255), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(255)),
+    sa.Column("production", sa.Boolean, nullable=False),
+    sa.Column("contacts", sa.Text),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+deployed_versions = sa.Table(
+    "deployed_versions",
+    metadata,
+    _id(),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    _fk("version_id", "versions.id"),
+    _fk("pacticipant_id", "pacticipants.id"),
+    _fk("environment_id", "environments.id"),
+    sa.Column("application_instance", sa.String(255)),
+    # "" when there is no instance, so the partial unique index can see NULL instances too.
+    sa.Column("instance_key", sa.String(255), nullable=False),
+    sa.Column("currently_deployed", sa.Boolean, nullable=False),
+    sa.Column("undeployed_at", Timestamp),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index(None, "version_id"),
+    sa.Index(
+        "uq_deployed_versions_current",
+        "pacticipant_id",
+        "environment_id",
+        "instance_key",
+        unique=True,
+        sqlite_where=sa.text("currently_deployed"),
+        postgresql_where=sa.text("currently_deployed"),
+    ),
+    sa.Index(None, "environment_id", "currently_deployed"),
+)
+
+released_versions = sa.Table(
+    "released_versions",
+    metadata,
+    _id(),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    _fk("version_id", "versions.id"),
+    _fk("pacticipant_id", "pacticipants.id"),
+    _fk("environment_id", "environments.id"),
+    sa.Column("support_ended_at", Timestamp),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("version_id", "environment_id"),
+    sa.Index(None, "environment_id", "support_ended_at"),
+)
+
+integrations = sa.Table(
+    "integrations",
+    metadata,
+    _id(),
+    _fk("consumer_id", "pacticipants.id"),
+    _fk("provider_id", "pacticipants.id"),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("contract_data_updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("consumer_id", "provider_id"),
+    sa.Index(None, "provider_id"),
+)

@@ -1,0 +1,1 @@
+"""The broker's small HTTP toolkit: routing on raw paths, HAL documents, errors, requests."""
