@@ -239,7 +239,7 @@ def test_a_utf8_bom_is_accepted() -> None:
     [([1, 2], "a list"), ("pact", "the string 'pact'"), (3, "the number 3"), (None, "null")],
 )
 def test_top_level_is_not_an_object(document: Any, found: str) -> None:
-    error = _error(document)
+    error = _error(json.dumps(document))
     assert error.path == "$"
     assert error.problem == f"expected a pact (a JSON object), found {found}"
 
@@ -419,7 +419,27 @@ def test_bad_generator_shape() -> None:
     assert error.problem == "expected a generator type, found null"
 
 
-@pytest.mark.parametrize("content", ["abc", "a", "!!!!!"])
+BASE64_BUG = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: read.parse_v4_body decodes with base64.b64decode(validate=False), which silently "
+        "drops characters outside the base64 alphabet, so garbage loads as (possibly empty) "
+        "bytes instead of raising 'not valid base64'"
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "abc",
+        "a",
+        "not base64 at all",
+        pytest.param("!!!!", marks=BASE64_BUG),
+        pytest.param("QUJD!!!!", marks=BASE64_BUG),
+        pytest.param("QU*JD", marks=BASE64_BUG),
+    ],
+)
 def test_bad_base64(content: str) -> None:
     doc = _v4()
     doc["interactions"][2]["request"]["contents"]["content"] = content
