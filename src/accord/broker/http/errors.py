@@ -32,7 +32,9 @@ class BadRequest(HttpError):
 
 
 class NotFound(HttpError):
-    def __init__(self, message: str = "The requested document was not found on this server.") -> None:
+    def __init__(
+        self, message: str = "The requested document was not found on this server."
+    ) -> None:
         super().__init__(404, {"error": message})
 
 

@@ -54,7 +54,9 @@ PACT_COLUMNS = (
 def pact_select(*, content: bool = True) -> sa.Select[Any]:
     columns = (*PACT_COLUMNS, pact_versions.c.content) if content else PACT_COLUMNS
     return sa.select(*columns).select_from(
-        pact_publications.join(pact_versions, pact_versions.c.id == pact_publications.c.pact_version_id)
+        pact_publications.join(
+            pact_versions, pact_versions.c.id == pact_publications.c.pact_version_id
+        )
         .join(versions, versions.c.id == pact_publications.c.consumer_version_id)
         .join(consumers, consumers.c.id == pact_publications.c.consumer_id)
         .join(providers, providers.c.id == pact_publications.c.provider_id)
@@ -81,8 +83,11 @@ def publish(
 ) -> Published:
     """Create or change the publication for (consumer version, provider)."""
     existing = conn.execute(
-        sa.select(pact_publications.c.id, pact_publications.c.pact_version_id, pact_publications.c.revision)
-        .where(
+        sa.select(
+            pact_publications.c.id,
+            pact_publications.c.pact_version_id,
+            pact_publications.c.revision,
+        ).where(
             pact_publications.c.consumer_version_id == version.id,
             pact_publications.c.provider_id == provider.id,
         )
@@ -115,7 +120,9 @@ def publish(
         conn.execute(
             sa.update(pact_publications)
             .where(pact_publications.c.id == existing.id)
-            .values(pact_version_id=pact_version_id, revision=existing.revision + 1, updated_at=stamp)
+            .values(
+                pact_version_id=pact_version_id, revision=existing.revision + 1, updated_at=stamp
+            )
         )
         outcome = "merged" if merge_content else "updated"
     else:
@@ -162,7 +169,9 @@ def _content_id(conn: Connection, consumer_id: int, provider_id: int, content: P
     return int(found)
 
 
-def _previous_sha(conn: Connection, consumer_id: int, provider_id: int, version_id: int) -> str | None:
+def _previous_sha(
+    conn: Connection, consumer_id: int, provider_id: int, version_id: int
+) -> str | None:
     """The SHA of the latest publication for the pair, before this one (change detection)."""
     return conn.execute(
         sa.select(pact_versions.c.sha)
@@ -194,7 +203,9 @@ def _touch_integration(conn: Connection, consumer_id: int, provider_id: int, sta
     if not created:
         conn.execute(
             sa.update(integrations)
-            .where(integrations.c.consumer_id == consumer_id, integrations.c.provider_id == provider_id)
+            .where(
+                integrations.c.consumer_id == consumer_id, integrations.c.provider_id == provider_id
+            )
             .values(contract_data_updated_at=stamp)
         )
 
@@ -292,7 +303,9 @@ def previous_distinct(conn: Connection, pact: Row) -> Row | None:
     ).first()
 
 
-def latest_per_pair(conn: Connection, provider_id: int | None = None, tag: str | None = None) -> list[Row]:
+def latest_per_pair(
+    conn: Connection, provider_id: int | None = None, tag: str | None = None
+) -> list[Row]:
     """The newest publication of every consumer/provider pair (optionally for one provider)."""
     newest = sa.select(
         pact_publications.c.consumer_id,
@@ -307,7 +320,9 @@ def latest_per_pair(conn: Connection, provider_id: int | None = None, tag: str |
                 tags.c.version_id == pact_publications.c.consumer_version_id, tags.c.name == tag
             )
         )
-    sub = newest.group_by(pact_publications.c.consumer_id, pact_publications.c.provider_id).subquery()
+    sub = newest.group_by(
+        pact_publications.c.consumer_id, pact_publications.c.provider_id
+    ).subquery()
     query = pact_select(content=False).join(
         sub,
         sa.and_(

@@ -111,7 +111,9 @@ def by_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Row]:
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    return {row.id: row for row in conn.execute(sa.select(versions).where(versions.c.id.in_(wanted)))}
+    return {
+        row.id: row for row in conn.execute(sa.select(versions).where(versions.c.id.in_(wanted)))
+    }
 
 
 # --- tags -------------------------------------------------------------------------------
@@ -163,7 +165,9 @@ def tags_for(conn: Connection, version_ids: Iterable[int]) -> dict[int, list[Row
         .scalar_subquery()
     )
     rows = conn.execute(
-        sa.select(t.c.version_id, t.c.name, t.c.created_at, (t.c.version_id == newest).label("latest"))
+        sa.select(
+            t.c.version_id, t.c.name, t.c.created_at, (t.c.version_id == newest).label("latest")
+        )
         .where(t.c.version_id.in_(wanted))
         .order_by(t.c.version_id, t.c.created_at, t.c.name)
     )
@@ -177,7 +181,9 @@ def tags_for(conn: Connection, version_ids: Iterable[int]) -> dict[int, list[Row
 
 def find_branch(conn: Connection, pacticipant_id: int, name: str) -> Row | None:
     return conn.execute(
-        sa.select(branches).where(branches.c.pacticipant_id == pacticipant_id, branches.c.name == name)
+        sa.select(branches).where(
+            branches.c.pacticipant_id == pacticipant_id, branches.c.name == name
+        )
     ).first()
 
 
@@ -265,7 +271,12 @@ def branches_for(conn: Connection, version_ids: Iterable[int]) -> dict[int, list
         .scalar_subquery()
     )
     rows = conn.execute(
-        sa.select(bv.c.version_id, branches.c.name, bv.c.created_at, (bv.c.version_id == head).label("latest"))
+        sa.select(
+            bv.c.version_id,
+            branches.c.name,
+            bv.c.created_at,
+            (bv.c.version_id == head).label("latest"),
+        )
         .join(branches, branches.c.id == bv.c.branch_id)
         .where(bv.c.version_id.in_(wanted))
         .order_by(bv.c.version_id, bv.c.id)
@@ -288,4 +299,8 @@ def _maybe_set_main_branch(conn: Connection, pacticipant_id: int, name: str) -> 
 
 def set_fields(conn: Connection, version_id: int, fields: dict[str, Any]) -> None:
     if fields:
-        conn.execute(sa.update(versions).where(versions.c.id == version_id).values(updated_at=now(), **fields))
+        conn.execute(
+            sa.update(versions)
+            .where(versions.c.id == version_id)
+            .values(updated_at=now(), **fields)
+        )
