@@ -433,3 +433,69 @@ class World:
     prepared_request: HttpRequest | None = None
     data: dict[str, Any] = field(default_factory=dict)
     """Free-form room for step modules that need more than the fields above."""
+
+
+# ------------------------------------------------------------------------------------------
+# messages
+
+
+def metadata_value(cell: str) -> Any:
+    """One metadata value cell: ``JSON: ...`` is parsed as JSON, anything else is text."""
+    json_text = strip_prefix(cell, "JSON:")
+    return json.loads(json_text) if json_text is not None else cell.strip()
+
+
+def metadata_from_table(datatable: list[list[str]]) -> dict[str, Any]:
+    """A ``| key | value |`` table (header row first) as message metadata."""
+    return {row["key"].strip(): metadata_value(row["value"]) for row in rows(datatable)}
+
+
+def metadata_from_any_cell(cell: str | None) -> dict[str, Any]:
+    """Metadata written as a JSON object (``{...}`` or ``JSON: {...}``) or ``Key=value; ...``."""
+    if cell is None or not cell.strip():
+        return {}
+    text = strip_prefix(cell, "JSON:")
+    if text is None and cell.strip().startswith("{"):
+        text = cell.strip()
+    if text is not None:
+        value = json.loads(text)
+        if not isinstance(value, dict):
+            pytest.fail(f"the metadata cell {cell!r} is not a JSON object")
+        return value
+    return metadata_from_cell(cell)
+
+
+def _concrete_tokens(path: str) -> tuple[str | int, ...]:
+    from accord.matching.path import ANY_INDEX, STAR, parse_path
+
+    tokens = parse_path(path)[1:]
+    if any(token in (STAR, ANY_INDEX) for token in tokens):
+        pytest.fail(f"the harness needs a concrete path here, not {path!r}")
+    return tokens
+
+
+def value_at(content: Any, path: str) -> Any:
+    """The value at a concrete body path such as ``$.one`` or ``$.a[0].b``."""
+    for token in _concrete_tokens(path):
+        in_map = isinstance(content, dict) and token in content
+        in_list = isinstance(content, list) and isinstance(token, int) and token < len(content)
+        if not (in_map or in_list):
+            pytest.fail(f"no value at {path!r} in {content!r}")
+        content = content[token]
+    return content
+
+
+def replace_at(content: Any, path: str, wrap: Any) -> Any:
+    """A copy of ``content`` with the value at ``path`` replaced by ``wrap(value)``."""
+
+    def walk(value: Any, tokens: tuple[str | int, ...]) -> Any:
+        if not tokens:
+            return wrap(value)
+        token, rest = tokens[0], tokens[1:]
+        if isinstance(value, dict) and token in value:
+            return {**value, token: walk(value[token], rest)}
+        if isinstance(value, list) and isinstance(token, int) and token < len(value):
+            return [walk(item, rest) if i == token else item for i, item in enumerate(value)]
+        pytest.fail(f"no value at {path!r} in {content!r}")
+
+    return walk(content, _concrete_tokens(path))

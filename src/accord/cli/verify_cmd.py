@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from accord.cli.client_cmd import add_broker_options, broker_client
 from accord.cli.output import Painter, painter_for
 from accord.errors import AccordError
 from accord.provider.events import (
@@ -60,10 +61,30 @@ def register(sub: Any) -> None:
         default="fail",
         help="what a provider state without a handler does (fail)",
     )
-    auth = parser.add_argument_group("pact URL credentials")
-    auth.add_argument("--token", default=os.environ.get("PACT_BROKER_TOKEN"))
-    auth.add_argument("--user", default=os.environ.get("PACT_BROKER_USERNAME"))
-    auth.add_argument("--password", default=os.environ.get("PACT_BROKER_PASSWORD"))
+    broker = parser.add_argument_group("pacts from a broker")
+    broker.add_argument(
+        "--consumer-version-selectors",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help="a selector such as '{\"mainBranch\": true}' (repeatable)",
+    )
+    broker.add_argument("--provider-version", "--provider-app-version", dest="provider_version")
+    broker.add_argument("--provider-branch")
+    broker.add_argument(
+        "--provider-version-tag",
+        "--provider-tags",
+        action="append",
+        default=[],
+        dest="provider_tags",
+    )
+    broker.add_argument(
+        "--publish", "--publish-verification-results", action="store_true", dest="publish"
+    )
+    broker.add_argument("--enable-pending", action="store_true")
+    broker.add_argument("--include-wip-pacts-since", metavar="DATE")
+    broker.add_argument("--build-url")
+    add_broker_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -123,9 +144,22 @@ class ConsoleReporter:
                     print(paint(f"       note: {notice}", "dim"))
 
 
+def _selectors(raw: list[str]) -> list[dict[str, Any]]:
+    selectors = []
+    for text in raw:
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise AccordError(f"--consumer-version-selectors {text!r} is not JSON: {exc}") from exc
+        if not isinstance(value, dict):
+            raise AccordError(f"--consumer-version-selectors {text!r} must be a JSON object")
+        selectors.append(value)
+    return selectors
+
+
 def run(args: argparse.Namespace) -> int:
-    if not args.sources:
-        raise AccordError("give at least one pact file, directory or URL to verify")
+    if not args.sources and not args.broker_url:
+        raise AccordError("give pact files, directories or URLs, or a broker (--broker-url)")
     if args.app and args.message_url:
         raise AccordError("use either --app or --message-url, not both")
     if args.app:
@@ -145,7 +179,9 @@ def run(args: argparse.Namespace) -> int:
         raise AccordError("say how to reach the provider: --app module:verifier or --message-url")
     paint = painter_for(sys.stdout, args.color)
     verifier.on_event(ConsoleReporter(paint, args.verbose))
-    auth = Auth(args.token, args.user, args.password) if (args.token or args.user) else None
+    token, user = args.broker_token, args.broker_username
+    auth = Auth(token, user, args.broker_password) if (token or user) else None
+    client = broker_client(args) if args.broker_url else None
     result = verifier.verify(
         *args.sources,
         filter_description=args.filter_description,
@@ -153,6 +189,15 @@ def run(args: argparse.Namespace) -> int:
         filter_consumer=args.filter_consumer,
         auth=auth,
         verbose=args.verbose,
+        broker=client,
+        selectors=_selectors(args.consumer_version_selectors),
+        provider_version=args.provider_version,
+        provider_branch=args.provider_branch,
+        provider_tags=args.provider_tags,
+        publish=args.publish,
+        enable_pending=args.enable_pending,
+        include_wip_since=args.include_wip_pacts_since,
+        build_url=args.build_url,
     )
     if args.json:
         Path(args.json).write_text(result.dumps() + "\n", encoding="utf-8")

@@ -36,8 +36,12 @@ class Auth:
 
 @dataclass(frozen=True, slots=True)
 class LoadedPact:
+    """A pact to verify, and what the broker said about it when it came from one."""
+
     source: str
     pact: Pact
+    pending: bool = False
+    notices: tuple[str, ...] = ()
 
 
 def load_sources(

@@ -10,10 +10,17 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from accord.broker_client.http import BrokerClient, client_from_env
+from accord.broker_client.verification import (
+    VerifiablePact,
+    pacts_for_verification,
+    publish_results,
+)
+from accord.errors import AccordError
 from accord.matching.generators import PROVIDER, generate_message
 from accord.matching.message import compare_message
 from accord.model.pact import (
@@ -115,8 +122,23 @@ class Verifier:
         filter_consumer: str | None = None,
         auth: Auth | None = None,
         verbose: bool = False,
+        broker: str | BrokerClient | None = None,
+        selectors: Sequence[dict[str, Any]] = (),
+        provider_version: str | None = None,
+        provider_branch: str | None = None,
+        provider_tags: Sequence[str] = (),
+        publish: bool = False,
+        enable_pending: bool = False,
+        include_wip_since: str | None = None,
+        build_url: str | None = None,
     ) -> VerificationResult:
-        """Verify every pact in ``sources`` (files, directories, URLs or ``Pact`` models)."""
+        """Verify every pact in ``sources`` (files, directories, URLs or ``Pact`` models).
+
+        With ``broker`` (a URL or a :class:`~accord.broker_client.BrokerClient`), the pacts
+        the broker selects for this provider are verified too: ``selectors`` are consumer
+        version selectors, ``enable_pending`` and ``include_wip_since`` turn on pending and
+        WIP pacts, and ``publish=True`` sends the results back as ``provider_version``.
+        """
         return asyncio.run(
             self.verify_async(
                 *sources,
@@ -125,6 +147,15 @@ class Verifier:
                 filter_consumer=filter_consumer,
                 auth=auth,
                 verbose=verbose,
+                broker=broker,
+                selectors=selectors,
+                provider_version=provider_version,
+                provider_branch=provider_branch,
+                provider_tags=provider_tags,
+                publish=publish,
+                enable_pending=enable_pending,
+                include_wip_since=include_wip_since,
+                build_url=build_url,
             )
         )
 
@@ -136,10 +167,35 @@ class Verifier:
         filter_consumer: str | None = None,
         auth: Auth | None = None,
         verbose: bool = False,
+        broker: str | BrokerClient | None = None,
+        selectors: Sequence[dict[str, Any]] = (),
+        provider_version: str | None = None,
+        provider_branch: str | None = None,
+        provider_tags: Sequence[str] = (),
+        publish: bool = False,
+        enable_pending: bool = False,
+        include_wip_since: str | None = None,
+        build_url: str | None = None,
     ) -> VerificationResult:
         """:meth:`verify` for use inside a running event loop."""
         started = time.perf_counter()
+        if publish and not provider_version:
+            raise AccordError("publishing results needs provider_version (--provider-version)")
         pacts = self._load(sources, auth)
+        from_broker: list[VerifiablePact] = []
+        client: BrokerClient | None = None
+        if broker is not None:
+            client = broker if isinstance(broker, BrokerClient) else client_from_env(broker)
+            from_broker = pacts_for_verification(
+                client,
+                self.provider,
+                selectors=selectors,
+                provider_branch=provider_branch,
+                provider_tags=provider_tags,
+                enable_pending=enable_pending,
+                include_wip_since=include_wip_since,
+            )
+            pacts += [LoadedPact(v.url, v.pact, v.pending, tuple(v.notices)) for v in from_broker]
         selected = [
             (loaded, interaction)
             for loaded in pacts
@@ -167,6 +223,19 @@ class Verifier:
                 self._emit(InteractionFinished(outcome))
         finally:
             runner.close()
+        if publish and client is not None and provider_version:
+            for verifiable in from_broker:
+                mine = [r for r in result.results if r.source == verifiable.url]
+                publish_results(
+                    client,
+                    verifiable,
+                    provider_version=provider_version,
+                    success=all(r.outcome is Outcome.PASSED for r in mine),
+                    test_results=[_test_result(r) for r in mine],
+                    provider_branch=provider_branch,
+                    provider_tags=provider_tags,
+                    build_url=build_url,
+                )
         result.seconds = time.perf_counter() - started
         self._emit(VerificationFinished(result))
         return result
@@ -195,7 +264,7 @@ class Verifier:
             description=interaction.description,
             outcome=Outcome.PASSED,
             states=[s.name for s in interaction.provider_states],
-            pending=interaction.pending,
+            pending=interaction.pending or loaded.pending,
             interaction_id=interaction.id,
             comments=interaction.comments,
             source=loaded.source,
@@ -319,6 +388,24 @@ class Verifier:
 
 class _MissingState(Exception):
     pass
+
+
+def _test_result(result: InteractionResult) -> dict[str, Any]:
+    """One interaction's outcome in the shape the broker stores (as the Rust verifier sends)."""
+    entry: dict[str, Any] = {
+        "interactionDescription": result.description,
+        "success": result.outcome is Outcome.PASSED,
+    }
+    if result.interaction_id:
+        entry["interactionId"] = result.interaction_id
+    if result.mismatches:
+        entry["mismatches"] = [
+            {"attribute": m.kind, "identifier": m.path, "description": m.message}
+            for m in result.mismatches
+        ]
+    if result.error:
+        entry["exceptions"] = [{"message": result.error}]
+    return entry
 
 
 def _selected(

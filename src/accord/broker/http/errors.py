@@ -40,9 +40,10 @@ class NotFound(HttpError):
 
 class Conflict(HttpError):
     def __init__(self, message: str, *, field: str = "base", notices: list[Any] | None = None):
-        body: dict[str, Any] = {"errors": {field: [message]}}
-        if notices is not None:
-            body["notices"] = notices
+        body: dict[str, Any] = {
+            "errors": {field: [message]},
+            "notices": notices if notices is not None else [{"type": "error", "text": message}],
+        }
         super().__init__(409, body)
 
 

@@ -1,0 +1,7 @@
+"""A Pact Broker client (standard library only): publish, can-i-deploy, deployments, and
+the pacts-for-verification flow the verifier uses. It speaks the API the official clients
+speak, so it works with accord's broker, the Ruby Pact Broker and PactFlow alike."""
+
+from accord.broker_client.http import BrokerClient, BrokerError, client_from_env
+
+__all__ = ["BrokerClient", "BrokerError", "client_from_env"]

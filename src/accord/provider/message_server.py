@@ -1,0 +1,570 @@
+"""Serving an accord provider over the standard Pact message protocol.
+
+accord verifies its own providers in-process. Teams with consumers in other languages may
+still be asked to run the *official* ``pact verifier`` (or a Pact library in Go, JS, JVM,
+...) against a Python provider. Those tools cannot call Python functions; they speak the
+HTTP message protocol instead. :func:`serve_messages` puts a :class:`Verifier`'s producers
+and state handlers behind that protocol, so any Pact implementation can verify them:
+
+* ``POST /`` (or ``POST /_pact/message``) with ``{"description", "providerStates"}`` answers
+  the message: its body with its ``Content-Type``, and its metadata as base64 JSON in the
+  ``Pact-Message-Metadata`` header.
+* ``POST /_pact/state`` with ``{"state", "params", "action": "setup"|"teardown"}`` (or the
+  same as query parameters, ``--state-change-as-query``) runs the state handler. The reply
+  is the handler's values as JSON: the official verifier feeds them to provider-state
+  generators, exactly as accord's in-process verifier does.
+
+State handling, producer calls and conversions are accord's own (:mod:`~accord.provider.states`,
+:mod:`~accord.provider.calls`, :mod:`~accord.provider.producers`), so a provider behaves the
+same whichever verifier drives it. Only the standard library is used: the core library has
+no dependencies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import json
+import logging
+import threading
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+from accord.errors import AccordError
+from accord.model.pact import MessageContents, ProviderState
+from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
+from accord.provider.errors import describe_exception
+from accord.provider.producers import to_contents
+from accord.provider.remote import METADATA_HEADER
+from accord.provider.states import ActiveState, StateHandler, set_up, tear_down
+from accord.provider.verifier import Verifier
+
+__all__ = ["MESSAGE_PATHS", "STATE_PATH", "MessageServer", "serve_messages"]
+
+MESSAGE_PATHS = ("/", "/_pact/message")
+"""Where messages are answered: ``/`` is where the official verifier posts by default (its
+base path), ``/_pact/message`` is where pact-python and other libraries put their relay."""
+
+STATE_PATH = "/_pact/state"
+
+_CONTENT_TYPE_KEYS = ("contentType", "Content-Type", "content-type")
+"""The spellings of the content-type metadata key that Pact libraries write.
+
+accord compares any expected content-type key with the produced content type. The official
+verifier looks each expected key up in the metadata it received, so the server sends the
+content type under every usual spelling (unless the producer set one itself): a consumer's
+``{"Content-Type": "application/json"}`` then passes there exactly as it does in accord.
+"""
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class MessageServerError(AccordError):
+    """The message server cannot serve this verifier."""
+
+
+class _HttpError(Exception):
+    """Answer the current request with ``status`` and ``{"error": message, ...}``."""
+
+    def __init__(self, status: HTTPStatus, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra
+
+
+@dataclass(slots=True)
+class _Reply:
+    status: HTTPStatus
+    body: bytes
+    headers: dict[str, str]
+
+
+class _Provider:
+    """The provider's side of the protocol: states and messages, run on one event loop.
+
+    One loop thread runs all user code, one request at a time (an ``asyncio.Lock``), because
+    async-generator state handlers must be resumed on the loop that started them and because
+    Pact verifies interactions one after another: handlers need not be thread-safe.
+    """
+
+    def __init__(self, verifier: Verifier, on_request: Callable[[str], None] | None) -> None:
+        self.verifier = verifier
+        self.on_request = on_request
+        self.runner = UserCode(verifier.timeout)
+        self.loop = asyncio.new_event_loop()
+        self.lock = asyncio.Lock()
+        self.active: list[ActiveState] = []
+        self.served_since_setup = False
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="accord-message-server-loop", daemon=True
+        )
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the provider loop from an HTTP worker thread and wait for it."""
+        return asyncio.run_coroutine_threadsafe(self._locked(coro), self.loop).result()
+
+    async def _locked(self, coro: Coroutine[Any, Any, T]) -> T:
+        async with self.lock:
+            return await coro
+
+    def note(self, line: str) -> None:
+        log.info("%s", line)
+        if self.on_request is not None:
+            self.on_request(line)
+
+    def close(self) -> None:
+        """Tear down states still active (no teardown was asked for), stop the loop."""
+        try:
+            self.run(self._tear_down_all())
+        finally:
+            self.runner.close()
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=5)
+            if not self.thread.is_alive():
+                self.loop.close()
+
+    # -- states ---------------------------------------------------------------------------
+
+    async def change_state(self, state: ProviderState, action: str) -> dict[str, Any]:
+        if action == "teardown":
+            if await self._tear_down_state(state):
+                self.note(f"state {state.name!r} torn down")
+            return {}
+        if action != "setup":
+            raise _HttpError(
+                HTTPStatus.BAD_REQUEST, f"action must be 'setup' or 'teardown', not {action!r}"
+            )
+        if self.served_since_setup:
+            # A setup after a message starts the next interaction. Without
+            # --state-change-teardown the official verifier never tears states down, so do it
+            # here: each interaction then starts from its own states only, as in accord.
+            await self._tear_down_all()
+            self.served_since_setup = False
+        if not state.name:
+            # The official verifier sends an empty state for interactions without one.
+            return {}
+        active = await self._set_up(state)
+        if active is None:
+            return {}
+        self.active.append(active)
+        self.note(f"state {state.name!r} set up")
+        return active.values
+
+    async def _set_up(self, state: ProviderState) -> ActiveState | None:
+        verifier = self.verifier
+        handler: StateHandler | None = verifier.states.get(state.name)
+        if handler is None and verifier.any_state is not None:
+            handler = functools.partial(verifier.any_state, state.name)
+        if handler is None:
+            known = ", ".join(repr(name) for name in sorted(verifier.states)) or "none"
+            message = f"no state handler for {state.name!r} (registered: {known})"
+            if verifier.missing_state == "warn":
+                self.note(f"warning: {message}")
+                return None
+            raise _HttpError(HTTPStatus.NOT_FOUND, message, states=sorted(verifier.states))
+        try:
+            return await set_up(handler, state, self.runner)
+        except CallTimeout as exc:
+            raise _HttpError(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"state handler for {state.name!r} {exc}"
+            ) from exc
+        except Exception as exc:
+            raise _HttpError(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                f"state handler for {state.name!r} raised {describe_exception(exc)}",
+            ) from exc
+
+    async def _tear_down_state(self, state: ProviderState) -> bool:
+        """Tear down the latest active ``state``; False when it is not active (no-op)."""
+        for index in range(len(self.active) - 1, -1, -1):
+            if _same_state(self.active[index].state, state):
+                await self._tear_down(self.active.pop(index))
+                return True
+        return False
+
+    async def _tear_down_all(self) -> None:
+        errors = []
+        while self.active:
+            try:
+                await self._tear_down(self.active.pop())
+            except _HttpError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+
+    async def _tear_down(self, active: ActiveState) -> None:
+        try:
+            await tear_down(active, self.runner)
+        except CallTimeout as exc:
+            raise _HttpError(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"teardown of {active.state.name!r} {exc}"
+            ) from exc
+        except Exception as exc:
+            raise _HttpError(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                f"teardown of {active.state.name!r} raised {describe_exception(exc)}",
+            ) from exc
+
+    # -- messages -------------------------------------------------------------------------
+
+    async def message(self, description: str, states: list[ProviderState]) -> MessageContents:
+        producers = self.verifier.producers
+        producer = producers.get(description)
+        if producer is None:
+            known = ", ".join(repr(d) for d in sorted(producers)) or "none"
+            raise _HttpError(
+                HTTPStatus.NOT_FOUND,
+                f"no producer for message {description!r} (registered: {known})",
+                messages=sorted(producers),
+            )
+        # States the caller set up through the state endpoint are reused; the rest (a
+        # verifier run without --state-change-url) are set up around this one message.
+        self.served_since_setup = True
+        values: dict[str, Any] = {}
+        own: list[ActiveState] = []
+        try:
+            for state in states:
+                active = self._find_active(state)
+                if active is None:
+                    active = await self._set_up(state)
+                    if active is not None:
+                        own.append(active)
+                if active is not None:
+                    values.update(active.values)
+            produced = await self._produce(description, producer, values)
+        except _HttpError:
+            await self._tear_down_quietly(own)
+            raise
+        for active in reversed(own):
+            await self._tear_down(active)
+        # The protocol carries no expected content type: the producer's value decides it.
+        return to_contents(produced, None)
+
+    async def _produce(
+        self, description: str, producer: Callable[..., Any], values: dict[str, Any]
+    ) -> Any:
+        call = functools.partial(producer, **accepted_kwargs(producer, values))
+        try:
+            return await self.runner.call(call)
+        except CallTimeout as exc:
+            raise _HttpError(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"producer for {description!r} {exc}"
+            ) from exc
+        except Exception as exc:
+            raise _HttpError(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                f"producer for {description!r} raised {describe_exception(exc)}",
+            ) from exc
+
+    async def _tear_down_quietly(self, states: list[ActiveState]) -> None:
+        """Teardowns after a failure: the first error is the one to report, so log these."""
+        for active in reversed(states):
+            try:
+                await self._tear_down(active)
+            except _HttpError as exc:
+                self.note(f"warning: {exc.message}")
+
+    def _find_active(self, state: ProviderState) -> ActiveState | None:
+        for active in reversed(self.active):
+            if _same_state(active.state, state):
+                return active
+        return None
+
+
+def _same_state(a: ProviderState, b: ProviderState) -> bool:
+    """The same state and params; ``--state-change-as-query`` params arrive as strings."""
+    if a.name != b.name:
+        return False
+    if _canonical(a.params) == _canonical(b.params):
+        return True
+    return _as_query(a.params) == _as_query(b.params)
+
+
+def _canonical(params: dict[str, Any]) -> str:
+    return json.dumps(params, sort_keys=True, default=str)
+
+
+def _as_query(params: dict[str, Any]) -> dict[str, str]:
+    return {
+        key: value if isinstance(value, str) else json.dumps(value, default=str)
+        for key, value in params.items()
+    }
+
+
+def _json_bytes(value: Any) -> bytes:
+    # State values may hold Python objects for producers; the wire only needs their JSON.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def _error(status: HTTPStatus, message: str, **extra: Any) -> _Reply:
+    body = _json_bytes({"error": message, **extra})
+    return _Reply(status, body, {"Content-Type": "application/json"})
+
+
+def _message_reply(contents: MessageContents) -> _Reply:
+    headers: dict[str, str] = {}
+    body = b""
+    content_type = contents.content_type
+    if contents.contents is not None:
+        body = contents.contents.to_bytes()
+    if content_type:
+        headers["Content-Type"] = content_type
+    metadata = dict(contents.metadata)
+    if content_type and not any(k.lower() in ("contenttype", "content-type") for k in metadata):
+        metadata.update(dict.fromkeys(_CONTENT_TYPE_KEYS, content_type))
+    if metadata:
+        headers[METADATA_HEADER] = base64.b64encode(_json_bytes(metadata)).decode("ascii")
+    return _Reply(HTTPStatus.OK, body, headers)
+
+
+def _parse_states(value: Any) -> list[ProviderState]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _HttpError(HTTPStatus.BAD_REQUEST, "providerStates must be a list")
+    states = []
+    for item in value:
+        if isinstance(item, str):
+            states.append(ProviderState(item))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise _HttpError(HTTPStatus.BAD_REQUEST, "each provider state needs a 'name'")
+        params = item.get("params") or {}
+        if not isinstance(params, dict):
+            raise _HttpError(HTTPStatus.BAD_REQUEST, "provider state params must be an object")
+        states.append(ProviderState(item["name"], params))
+    return states
+
+
+def _state_request(payload: dict[str, Any]) -> tuple[ProviderState, str]:
+    """The state and action, from a JSON body or from query parameters.
+
+    The official verifier sends ``{"state", "params", "action"}``; older Pact libraries put
+    the params beside ``state`` and ``action`` instead, and ``--state-change-as-query``
+    sends them all as query parameters, so any key that is not ``state``/``action`` is a
+    param there.
+    """
+    name = payload.get("state") or ""
+    action = payload.get("action") or "setup"
+    if not isinstance(name, str) or not isinstance(action, str):
+        raise _HttpError(HTTPStatus.BAD_REQUEST, "'state' and 'action' must be strings")
+    params = payload.get("params")
+    if params is None:
+        params = {k: v for k, v in payload.items() if k not in ("state", "action", "params")}
+    if not isinstance(params, dict):
+        raise _HttpError(HTTPStatus.BAD_REQUEST, "'params' must be an object")
+    return ProviderState(name, params), action
+
+
+def _read_json(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        payload = json.loads(raw)
+    except ValueError as exc:
+        raise _HttpError(HTTPStatus.BAD_REQUEST, f"the request body is not JSON: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise _HttpError(HTTPStatus.BAD_REQUEST, "the request body must be a JSON object")
+    return payload
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Routes the three endpoints; all work happens in :class:`_Provider`."""
+
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    server_version = "accord-message-server"
+
+    def do_POST(self) -> None:  # noqa: N802 (the http.server naming convention)
+        self._send(self._answer_post())
+
+    def do_GET(self) -> None:  # noqa: N802
+        # Not part of the protocol: a readiness probe that also says what is served.
+        verifier = self.server.provider.verifier
+        body = {
+            "provider": verifier.provider,
+            "messages": sorted(verifier.producers),
+            "states": sorted(verifier.states),
+        }
+        self._send(_Reply(HTTPStatus.OK, _json_bytes(body), {"Content-Type": "application/json"}))
+
+    def _answer_post(self) -> _Reply:
+        provider = self.server.provider
+        url = urlsplit(self.path)
+        path = url.path.rstrip("/") or "/"
+        try:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if path == STATE_PATH:
+                payload = _read_json(raw)
+                if not payload and url.query:
+                    payload = dict(parse_qsl(url.query, keep_blank_values=True))
+                state, action = _state_request(payload)
+                values = provider.run(provider.change_state(state, action))
+                return _Reply(
+                    HTTPStatus.OK, _json_bytes(values), {"Content-Type": "application/json"}
+                )
+            if path in MESSAGE_PATHS:
+                payload = _read_json(raw)
+                description = payload.get("description")
+                if not isinstance(description, str):
+                    raise _HttpError(HTTPStatus.BAD_REQUEST, "the request needs a 'description'")
+                states = _parse_states(payload.get("providerStates"))
+                contents = provider.run(provider.message(description, states))
+                provider.note(f"message {description!r} produced")
+                return _message_reply(contents)
+            raise _HttpError(
+                HTTPStatus.NOT_FOUND,
+                f"no endpoint {path!r}; messages: POST / or /_pact/message, "
+                f"states: POST {STATE_PATH}",
+            )
+        except _HttpError as exc:
+            provider.note(f"error {exc.status.value} on {path}: {exc.message}")
+            return _error(exc.status, exc.message, **exc.extra)
+        except Exception as exc:  # a bug here must answer, not hang the caller
+            log.exception("message server failed on %s", path)
+            return _error(HTTPStatus.INTERNAL_SERVER_ERROR, describe_exception(exc))
+
+    def _send(self, reply: _Reply) -> None:
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # The library never prints; request lines go to logging (and to ``on_request``).
+        log.debug(format, *args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    provider: _Provider
+
+
+class MessageServer:
+    """A running message server: ``url``, ``port``, ``close()``; a context manager.
+
+    Made by :func:`serve_messages`. ``message_url`` and ``state_change_url`` are what to give
+    a verifier (accord's own ``Verifier(message_url=..., state_change_url=...)`` works too).
+    """
+
+    def __init__(
+        self,
+        verifier: Verifier,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        on_request: Callable[[str], None] | None = None,
+    ) -> None:
+        if verifier.message_url or verifier.state_change_url:
+            raise MessageServerError(
+                "this Verifier already reaches its provider over HTTP "
+                f"({verifier.message_url or verifier.state_change_url}); serve a Verifier "
+                "with producers and state handlers instead"
+            )
+        self.verifier = verifier
+        self._server = _Server((host, port), _Handler)
+        self._server.provider = _Provider(verifier, on_request)
+        self.host = host
+        self.port: int = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="accord-message-server",
+            daemon=True,
+        )
+        self._thread.start()
+        self._closed = False
+
+    @property
+    def url(self) -> str:
+        """The base URL; the official verifier posts messages here (its base path)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def message_url(self) -> str:
+        return f"{self.url}/_pact/message"
+
+    @property
+    def state_change_url(self) -> str:
+        return f"{self.url}{STATE_PATH}"
+
+    def pact_verifier_args(self, *sources: str) -> list[str]:
+        """Arguments for the official ``pact verifier`` (after ``pact verifier``).
+
+        ``sources`` are pact files, directories or URLs. ``--state-change-teardown`` makes the
+        official verifier run teardowns (the code after ``yield``) after each interaction.
+        """
+        args: list[str] = []
+        for source in sources:
+            if source.startswith(("http://", "https://")):
+                args += ["--url", source]
+            elif source.endswith(".json"):
+                args += ["--file", source]
+            else:
+                args += ["--dir", source]
+        return [
+            *args,
+            "--hostname",
+            self.host,
+            "--port",
+            str(self.port),
+            "--state-change-url",
+            self.state_change_url,
+            "--state-change-teardown",
+            "--provider-name",
+            self.verifier.provider,
+        ]
+
+    def close(self) -> None:
+        """Stop serving, then tear down any state still set up. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+        finally:
+            self._server.provider.close()
+
+    def __enter__(self) -> MessageServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<MessageServer {self.verifier.provider!r} at {self.url}>"
+
+
+def serve_messages(
+    verifier: Verifier,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    on_request: Callable[[str], None] | None = None,
+) -> MessageServer:
+    """Serve ``verifier``'s producers and state handlers over the Pact message protocol.
+
+    Returns the running server at once (``port=0`` picks a free port; read ``.port``). Use it
+    as a context manager or call ``.close()``. ``on_request`` receives one line per request
+    handled, for a console; the library itself only logs.
+    """
+    return MessageServer(verifier, host, port, on_request=on_request)

@@ -1,0 +1,8 @@
+"""V3/message_consumer.feature from the Pact compatibility suite, run unedited."""
+
+from pytest_bdd import scenarios
+
+from tests.compat.steps_message_consumer import *  # noqa: F403 (pytest-bdd step fixtures)
+from tests.compat.support import feature
+
+scenarios(feature("V3/message_consumer.feature"))
