@@ -24,7 +24,7 @@ JSON = "application/json"
 
 LIST_ITEMS = 10_000
 BIG_PACT_INTERACTIONS = 1_000
-BIG_PACT_LINES = 24
+BIG_PACT_LINES = 18
 """Order lines per interaction in the big pact: sized so the V4 file is about 8 MB."""
 
 

@@ -223,7 +223,9 @@ def processed(world: World) -> None:
 
 
 @when(
-    parsers.re(r"the message is NOT successfully processed with a " + quoted("error") + " exception")
+    parsers.re(
+        r"the message is NOT successfully processed with a " + quoted("error") + " exception"
+    )
 )
 def not_processed(world: World, error: str) -> None:
     test = _test(world)
@@ -283,7 +285,11 @@ def pact_not_written(world: World) -> None:
 # what the handler received
 
 
-@then(parsers.re(r"the received message payload will contain the " + quoted("name") + " JSON document"))
+@then(
+    parsers.re(
+        r"the received message payload will contain the " + quoted("name") + " JSON document"
+    )
+)
 def received_document(world: World, name: str) -> None:
     message = _test(world).last_received()
     expected = fixture_json(f"{unescape(name)}.json")
@@ -366,7 +372,9 @@ def message_count(world: World, count: str) -> None:
 
 
 @then(
-    parsers.re(r"the first message in the pact file will contain the " + quoted("name") + " document")
+    parsers.re(
+        r"the first message in the pact file will contain the " + quoted("name") + " document"
+    )
 )
 def first_message_document(world: World, name: str) -> None:
     contents = _test(world).first_message().get("contents")

@@ -185,3 +185,23 @@ def test_many_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     written = json.loads((tmp_path / "parallel-consumer-parallel-provider.json").read_text())
     descriptions = {i["description"] for i in written["interactions"]}
     assert len(descriptions) == 12 * 20
+
+
+def test_one_rejected_message_does_not_stop_the_others(tmp_path: Path) -> None:
+    pact = Pact("c", "p", pact_dir=tmp_path)
+    pact.expects_to_receive("first").with_content({"n": 1})
+    pact.expects_to_receive("second").with_content({"n": 2})
+    pact.expects_to_receive("third").with_content({"n": 3})
+    seen: list[str] = []
+
+    def handler(message: Message) -> None:
+        seen.append(message.description)
+        if message.content["n"] != 2:
+            raise ValueError(f"cannot handle {message.content['n']}")
+
+    with pytest.raises(HandlerFailed) as info:
+        pact.verify(handler)
+    assert seen == ["first", "second", "third"]
+    assert [f.description for f in info.value.failures] == ["first", "third"]
+    assert "(and 1 more: 'third')" in str(info.value)
+    assert [i.description for i in pact.interactions] == ["second"]

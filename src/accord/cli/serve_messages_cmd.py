@@ -60,14 +60,18 @@ def pact_verifier_command(server: MessageServer, sources: list[str]) -> str:
     """The official CLI command line for ``server``, as a shell would take it.
 
     pact-python-cli installs ``pact`` (``pact verifier ...``); the standalone Rust build is
-    ``pact_verifier_cli`` with the same flags. Whichever is on ``PATH`` (or beside this
-    Python) is named; without either, ``pact verifier`` is the one to install.
+    ``pact_verifier_cli`` with the same flags. One on ``PATH`` is named as is; one found only
+    beside this Python (an unactivated virtualenv) by its full path, so the line runs when
+    pasted. Without either, ``pact verifier`` is the one to install.
     """
     args = server.pact_verifier_args(*(sources or [DEFAULT_SOURCE]))
     beside_python = str(Path(sys.executable).parent)
     for name, prefix in (("pact", ["verifier"]), ("pact_verifier_cli", [])):
-        if shutil.which(name) or shutil.which(name, path=beside_python):
+        if shutil.which(name):
             return shlex.join([name, *prefix, *args])
+        found = shutil.which(name, path=beside_python)
+        if found:
+            return shlex.join([found, *prefix, *args])
     return shlex.join(["pact", "verifier", *args])
 
 

@@ -130,8 +130,8 @@ class ConsoleReporter:
                 mark = paint("FAIL", "red")
             given = f" given {', '.join(repr(s) for s in r.states)}" if r.states else ""
             print(f"  {mark} {r.consumer}: {r.description!r}{paint(given, 'dim')}")
-            for text in r.comments.get("text", []) if r.comments else []:
-                print(paint(f"       comment: {text}", "dim"))
+            for line in r.comment_lines():
+                print(paint(f"       {line}", "dim"))
             if r.outcome is not Outcome.PASSED:
                 if r.error:
                     print(f"       {paint(r.error, 'red')}")

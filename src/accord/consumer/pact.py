@@ -28,14 +28,31 @@ Handler = Callable[[Message], Any] | Callable[[Message], Awaitable[Any]]
 
 
 class HandlerFailed(AccordError):
-    """The consumer's handler rejected an example message; the original error is chained."""
+    """The consumer's handler rejected an example message; the original error is chained.
+
+    Every pending message is still given to the handler; ``failures`` lists them all when
+    more than one was rejected.
+    """
 
     def __init__(self, description: str, error: BaseException) -> None:
         self.description = description
         self.error = error
+        self.failures: list[HandlerFailed] = [self]
         super().__init__(
             f"the handler failed for message {description!r}: {type(error).__name__}: {error}"
         )
+
+
+def _raise_first(failures: list[HandlerFailed]) -> None:
+    """Raise the first failure, chained to the handler's own exception, listing the rest."""
+    if not failures:
+        return
+    first = failures[0]
+    first.failures = failures
+    if len(failures) > 1:
+        others = ", ".join(repr(f.description) for f in failures[1:])
+        first.args = (f"{first.args[0]} (and {len(failures) - 1} more: {others})",)
+    raise first from first.error
 
 
 class Pact:
@@ -77,6 +94,7 @@ class Pact:
         pact. Inside a running event loop use :meth:`verify_async`.
         """
         runner: asyncio.Runner | None = None
+        failures: list[HandlerFailed] = []
         try:
             for interaction, message in self._pending_examples():
                 try:
@@ -85,22 +103,27 @@ class Pact:
                         runner = runner or asyncio.Runner()
                         runner.run(_await(outcome))
                 except Exception as exc:
-                    raise HandlerFailed(interaction.description, exc) from exc
+                    failures.append(HandlerFailed(interaction.description, exc))
+                    continue
                 self._verified.append(interaction)
         finally:
             if runner is not None:
                 runner.close()
+        _raise_first(failures)
 
     async def verify_async(self, handler: Handler) -> None:
         """:meth:`verify` for use inside a running event loop."""
+        failures: list[HandlerFailed] = []
         for interaction, message in self._pending_examples():
             try:
                 outcome = handler(message)
                 if inspect.isawaitable(outcome):
                     await outcome
             except Exception as exc:
-                raise HandlerFailed(interaction.description, exc) from exc
+                failures.append(HandlerFailed(interaction.description, exc))
+                continue
             self._verified.append(interaction)
+        _raise_first(failures)
 
     def _pending_examples(self) -> list[tuple[AsyncMessage, Message]]:
         builders, self._builders = self._builders, []

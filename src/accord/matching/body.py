@@ -46,11 +46,15 @@ def compare_bodies(
         ]
     if is_json_type(expected.content_type) or isinstance(expected.content, dict | list):
         try:
+            expected_value = _as_json(expected)
+        except ValueError as exc:
+            return [Mismatch("body", "$", f"The expected body is not valid JSON: {exc}")]
+        try:
             actual_value = _as_json(actual)
         except ValueError as exc:
             return [Mismatch("body", "$", f"Failed to parse the actual body as JSON: {exc}")]
         return compare_json(
-            expected.content,
+            expected_value,
             actual_value,
             body_rules,
             allow_unexpected_keys=allow_unexpected_keys,
@@ -85,14 +89,25 @@ def _compatible(expected: str, actual: str) -> bool:
     return is_json_type(expected) and is_json_type(actual)
 
 
+SCHEMA_REGISTRY_PREFIX = 5
+"""Kafka's schema-registry wire format: a zero magic byte and a 4-byte schema id."""
+
+
 def _as_json(body: Body) -> Any:
-    if body.is_json or isinstance(body.content, dict | list):
-        return body.content
-    if body.content is None:
-        return None
-    if isinstance(body.content, str | bytes):
-        return json.loads(body.content)
-    return body.content
+    """The body as a JSON value; raises ``ValueError`` with a readable reason."""
+    content = body.content
+    if body.is_json or isinstance(content, dict | list) or content is None:
+        return content
+    if isinstance(content, bytes):
+        if content[:1] == b"\x00" and len(content) > SCHEMA_REGISTRY_PREFIX:
+            content = content[SCHEMA_REGISTRY_PREFIX:]
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"not UTF-8 text (bad byte at offset {exc.start})") from exc
+    if isinstance(content, str):
+        return json.loads(content)
+    return content
 
 
 def _preview(body: Body) -> str:

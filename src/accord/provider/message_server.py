@@ -53,6 +53,14 @@ base path), ``/_pact/message`` is where pact-python and other libraries put thei
 
 STATE_PATH = "/_pact/state"
 
+STATE_FAILED = HTTPStatus.UNPROCESSABLE_ENTITY
+"""The status of a state change whose handler raised or timed out.
+
+Not 500: the official verifier retries a 5xx state change with back-off (three calls over
+some seven seconds), running a failing handler again each time, and reports nothing more.
+A 4xx fails the interaction at once; the reason is in the JSON body and the server's log.
+"""
+
 _CONTENT_TYPE_KEYS = ("contentType", "Content-Type", "content-type")
 """The spellings of the content-type metadata key that Pact libraries write.
 
@@ -175,11 +183,11 @@ class _Provider:
             return await set_up(handler, state, self.runner)
         except CallTimeout as exc:
             raise _HttpError(
-                HTTPStatus.INTERNAL_SERVER_ERROR, f"state handler for {state.name!r} {exc}"
+                STATE_FAILED, f"state handler for {state.name!r} {exc}"
             ) from exc
         except Exception as exc:
             raise _HttpError(
-                HTTPStatus.INTERNAL_SERVER_ERROR,
+                STATE_FAILED,
                 f"state handler for {state.name!r} raised {describe_exception(exc)}",
             ) from exc
 
@@ -206,11 +214,11 @@ class _Provider:
             await tear_down(active, self.runner)
         except CallTimeout as exc:
             raise _HttpError(
-                HTTPStatus.INTERNAL_SERVER_ERROR, f"teardown of {active.state.name!r} {exc}"
+                STATE_FAILED, f"teardown of {active.state.name!r} {exc}"
             ) from exc
         except Exception as exc:
             raise _HttpError(
-                HTTPStatus.INTERNAL_SERVER_ERROR,
+                STATE_FAILED,
                 f"teardown of {active.state.name!r} raised {describe_exception(exc)}",
             ) from exc
 
@@ -384,10 +392,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "accord-message-server"
 
-    def do_POST(self) -> None:  # noqa: N802 (the http.server naming convention)
+    def do_POST(self) -> None:
         self._send(self._answer_post())
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         # Not part of the protocol: a readiness probe that also says what is served.
         verifier = self.server.provider.verifier
         body = {

@@ -54,6 +54,14 @@ class InteractionResult:
             return f"{first}{more}"
         return ""
 
+    def comment_lines(self) -> list[str]:
+        """The consumer's V4 comments: the test that defined it, then the free text."""
+        lines = []
+        if self.comments.get("testname"):
+            lines.append(f"test name: {self.comments['testname']}")
+        lines += [f"comment: {text}" for text in self.comments.get("text", [])]
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         return {
             "consumer": self.consumer,
@@ -67,6 +75,7 @@ class InteractionResult:
             "warnings": self.warnings,
             "notices": self.notices,
             "interactionId": self.interaction_id,
+            "comments": self.comments,
             "seconds": round(self.seconds, 6),
             "source": self.source,
         }
@@ -109,6 +118,7 @@ class VerificationResult:
             mark = "ok" if r.outcome is Outcome.PASSED else ("PENDING" if r.pending else "FAIL")
             given = f" given {', '.join(repr(s) for s in r.states)}" if r.states else ""
             lines.append(f"  [{mark}] {r.consumer}: {r.description!r}{given}")
+            lines += [f"      {line}" for line in r.comment_lines()]
             if r.outcome is not Outcome.PASSED:
                 if r.error:
                     lines.append(f"      {r.error}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from accord.broker.clock import iso
 from accord.broker.content import prepare
 from accord.broker.events import ContractPublished
 from accord.broker.http.errors import BadRequest, NotFound
@@ -216,7 +217,7 @@ def _collection(req: Req, rows: list[Row], self_href: str, provider: Row | None 
     body: dict[str, Any] = {
         "pacts": [
             {
-                "createdAt": views.iso(r.created_at),
+                "createdAt": iso(r.created_at),
                 "_embedded": {
                     "consumer": {
                         "name": r.consumer,

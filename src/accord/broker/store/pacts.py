@@ -351,3 +351,32 @@ def delete_pair(conn: Connection, provider_id: int, consumer_id: int) -> None:
             pact_versions.c.consumer_id == consumer_id,
         )
     )
+
+
+def integration_rows(conn: Connection) -> list[Row]:
+    from accord.broker.db.schema import integrations as ints
+
+    return list(
+        conn.execute(
+            sa.select(
+                ints.c.consumer_id,
+                ints.c.provider_id,
+                ints.c.created_at,
+                ints.c.contract_data_updated_at,
+                consumers.c.name.label("consumer"),
+                providers.c.name.label("provider"),
+            )
+            .join(consumers, consumers.c.id == ints.c.consumer_id)
+            .join(providers, providers.c.id == ints.c.provider_id)
+            .order_by(consumers.c.name, providers.c.name)
+        )
+    )
+
+
+def delete_integration(conn: Connection, provider_id: int, consumer_id: int) -> None:
+    delete_pair(conn, provider_id, consumer_id)
+    conn.execute(
+        sa.delete(integrations).where(
+            integrations.c.provider_id == provider_id, integrations.c.consumer_id == consumer_id
+        )
+    )

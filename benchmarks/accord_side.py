@@ -1,0 +1,256 @@
+"""accord's side of every case, as :class:`~benchmarks.timing.Bench` factories.
+
+Each factory builds its fixtures once (untimed) and returns the work to time. Producers
+return prebuilt values so the clock measures accord, not the benchmark's data generation.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import workloads as w
+from benchmarks.timing import Bench, BenchError, Context
+
+_fresh = itertools.count()
+
+
+def _fresh_dir(root: Path, name: str) -> Path:
+    """An empty output directory per repeat, so writes never merge with a previous run."""
+    path = root / f"{name}-{next(_fresh)}"
+    path.mkdir(parents=True)
+    return path
+
+
+def _expect_ok(count: int) -> Callable[[Any], str]:
+    def check(result: Any) -> str:
+        if not result.ok or len(result.results) != count:
+            raise BenchError(f"expected {count} passing interactions; got {result.summary()}")
+        return ""
+
+    return check
+
+
+# -- case 1: one message with a 10,000-item list --------------------------------------------
+
+
+def _catalogue_fixture(ctx: Context) -> tuple[Path, list[dict[str, Any]]]:
+    path = w.write_accord_pact(
+        ctx.workdir / "catalogue",
+        1,
+        lambda _: w.LIST_DESCRIPTION,
+        lambda m, _: w.catalogue(m),
+        state=None,
+    )
+    return path, w.produced_catalogue()
+
+
+def list10k_compare(ctx: Context) -> Bench:
+    """``compare_message`` alone: the matching engine on 10,000 items, nothing else."""
+    from accord.matching import compare_message
+    from accord.matching.generators import PROVIDER, generate_message
+    from accord.model import Body, MessageContents, load_pact
+
+    path, items = _catalogue_fixture(ctx)
+    interaction = load_pact(path).interactions[0]
+    expected = generate_message(interaction.message, mode=PROVIDER)  # type: ignore[attr-defined]
+    actual = MessageContents(Body(items, w.JSON), dict(w.METADATA))
+
+    def check(mismatches: Any) -> str:
+        if mismatches:
+            raise BenchError(f"unexpected mismatches: {mismatches[:3]}")
+        return ""
+
+    return Bench(lambda: lambda: compare_message(expected, actual), check)
+
+
+def _list10k_verify(ctx: Context, content: Any) -> Bench:
+    from accord import Message, Verifier
+
+    path, _ = _catalogue_fixture(ctx)
+    message = Message(content=content, metadata=dict(w.METADATA))
+
+    def work() -> Any:
+        verifier = Verifier(w.PROVIDER, producers={w.LIST_DESCRIPTION: lambda: message})
+        return verifier.verify(path)
+
+    return Bench(lambda: work, _expect_ok(1))
+
+
+def list10k_verify(ctx: Context) -> Bench:
+    """``Verifier.verify`` end to end (load, produce, match); the producer returns a list."""
+    return _list10k_verify(ctx, w.produced_catalogue())
+
+
+def list10k_verify_bytes(ctx: Context) -> Bench:
+    """As :func:`list10k_verify`, but the producer returns JSON bytes, as pact-python's must."""
+    return _list10k_verify(ctx, w.json_bytes(w.produced_catalogue()))
+
+
+# -- case 2: an 8 MB, 1,000-interaction V4 pact ----------------------------------------------
+
+
+def _big_pact(ctx: Context) -> Path:
+    return w.write_accord_pact(
+        ctx.workdir / "big", w.BIG_PACT_INTERACTIONS, w.order_description, w.order_event
+    )
+
+
+def big_pact_file(ctx: Context) -> Path:
+    """The case-2 file, shared with pact-python's side so both parse the same bytes."""
+    return _big_pact(ctx)
+
+
+def load_big(ctx: Context) -> Bench:
+    """``load_pact``: read and parse the file into accord's model."""
+    from accord.model import load_pact
+
+    path = _big_pact(ctx)
+
+    def check(pact: Any) -> str:
+        if len(pact.interactions) != w.BIG_PACT_INTERACTIONS:
+            raise BenchError(f"loaded {len(pact.interactions)} interactions")
+        return f"{path.stat().st_size / 1e6:.1f} MB file"
+
+    return Bench(lambda: lambda: load_pact(path), check)
+
+
+def write_big(ctx: Context) -> Bench:
+    """``write_pact`` of the loaded model into an empty directory (no merge to do)."""
+    from accord.model import load_pact, write_pact
+
+    model = load_pact(_big_pact(ctx))
+
+    def prepare() -> Callable[[], Path]:
+        target = _fresh_dir(ctx.workdir, "write")
+        return lambda: write_pact(model, target, spec="V4", overwrite=True)
+
+    return Bench(prepare, lambda path: f"{path.stat().st_size / 1e6:.1f} MB written")
+
+
+# -- case 3: consumer side, 1,000 messages ---------------------------------------------------
+
+
+def consumer(ctx: Context) -> Bench:
+    """Define 1,000 messages, pass each example to a handler, write the pact."""
+    from accord import Message, Pact
+
+    count = 1_000
+    m = w.AccordMatchers()
+    seen: list[int] = []
+
+    def handler(message: Message) -> None:
+        seen.append(message.content["id"])
+
+    def prepare() -> Callable[[], Path]:
+        target = _fresh_dir(ctx.workdir, "consumer")
+        seen.clear()
+
+        def work() -> Path:
+            pact = Pact(w.CONSUMER, w.PROVIDER, spec="V4")
+            for index in range(count):
+                (
+                    pact.expects_to_receive(w.event_description(index))
+                    .given(w.STATE, id=index)
+                    .with_metadata(w.METADATA)
+                    .with_content(w.user_event(m, index))
+                )
+            pact.verify(handler)
+            return pact.write(target)
+
+        return work
+
+    def check(path: Path) -> str:
+        if len(seen) != count or not path.exists():
+            raise BenchError(f"handler saw {len(seen)} messages")
+        return ""
+
+    return Bench(prepare, check)
+
+
+# -- cases 4 and 6: provider verification with a state handler per message ------------------
+
+
+def _provider(ctx: Context, count: int) -> Bench:
+    from accord import Verifier
+
+    path = w.write_accord_pact(
+        ctx.workdir / f"events-{count}", count, w.event_description, w.user_event
+    )
+    users: dict[int, bool] = {}
+
+    def user_exists(id: int) -> None:
+        users[id] = True
+
+    def producer(index: int) -> Callable[[], dict[str, Any]]:
+        return lambda: w.produced_user_event(index)
+
+    producers = {w.event_description(i): producer(i) for i in range(count)}
+
+    def work() -> Any:
+        verifier = Verifier(w.PROVIDER, producers=producers, states={w.STATE: user_exists})
+        return verifier.verify(path)
+
+    return Bench(lambda: work, _expect_ok(count))
+
+
+def provider_1k(ctx: Context) -> Bench:
+    """1,000 messages, each behind a provider state with a parameter."""
+    return _provider(ctx, 1_000)
+
+
+def provider_10k(ctx: Context) -> Bench:
+    """10,000 messages: with :func:`provider_1k`, shows whether cost grows linearly."""
+    return _provider(ctx, 10_000)
+
+
+# -- case 5: a failing state handler ---------------------------------------------------------
+
+
+def failing_state(ctx: Context) -> Bench:
+    """A state handler that raises: how long until the report, and does it say why?"""
+    from accord import Verifier
+
+    path = w.write_accord_pact(
+        ctx.workdir / "failing",
+        1,
+        w.event_description,
+        w.user_event,
+        state=w.FAILING_STATE,
+    )
+
+    def broken() -> None:
+        raise ConnectionError(w.FAILURE_TEXT)
+
+    def work() -> Any:
+        verifier = Verifier(
+            w.PROVIDER,
+            producers={w.event_description(0): lambda: w.produced_user_event(0)},
+            states={w.FAILING_STATE: broken},
+        )
+        return verifier.verify(path)
+
+    def check(result: Any) -> str:
+        if result.ok:
+            raise BenchError("the failing state handler did not fail verification")
+        first_line = result.report().splitlines()[1:3]
+        error = result.results[0].error or ""
+        shown = w.FAILURE_TEXT in error
+        return f"reason shown: {'yes' if shown else 'NO'}: {' / '.join(s.strip() for s in first_line)}"
+
+    return Bench(lambda: work, check)
+
+
+FACTORIES: dict[str, Callable[[Context], Bench]] = {
+    "accord.list10k.compare": list10k_compare,
+    "accord.list10k.verify": list10k_verify,
+    "accord.list10k.verify_bytes": list10k_verify_bytes,
+    "accord.load": load_big,
+    "accord.write": write_big,
+    "accord.consumer": consumer,
+    "accord.provider1k": provider_1k,
+    "accord.provider10k": provider_10k,
+    "accord.failing_state": failing_state,
+}

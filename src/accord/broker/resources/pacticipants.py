@@ -1,0 +1,93 @@
+"""Pacticipants: list, create, read, update (PUT/PATCH, which also create), delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from accord.broker.http.errors import BadRequest, Conflict
+from accord.broker.http.request import Req
+from accord.broker.http.response import Reply, hal, no_content
+from accord.broker.http.routing import Router
+from accord.broker.resources import views
+from accord.broker.store import pacticipants, versions
+from accord.broker.store.common import Row
+from accord.broker.urls import link
+
+
+def _fields(body: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for key, column in pacticipants.EDITABLE.items():
+        if key in body:
+            value = body[key]
+            if value is not None and not isinstance(value, str):
+                errors[key] = ["must be a string"]
+            out[column] = value
+    if errors:
+        raise BadRequest(errors)
+    return out
+
+
+def _doc(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
+    latest = versions.latest(conn, row.id)
+    latest_doc = views.version(req.urls, row.name, latest) if latest is not None else None
+    return views.pacticipant(req.urls, row, latest_doc)
+
+
+def list_pacticipants(req: Req, conn: Connection) -> Reply:
+    rows = pacticipants.list_all(conn)
+    urls = req.urls
+    return hal(
+        {
+            "_embedded": {"pacticipants": [views.pacticipant(urls, r) for r in rows]},
+            "_links": {
+                "self": link(urls("/pacticipants"), title="Pacticipants"),
+                "pb:pacticipants": [link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows],
+                "pacticipants": [link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows],
+                "pb:pacticipants-with-label": link(urls("/pacticipants/label/{label}"), templated=True),
+            },
+        }
+    )
+
+
+def create_pacticipant(req: Req, conn: Connection) -> Reply:
+    body = req.json_object()
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise BadRequest({"name": ["can't be blank"]})
+    if pacticipants.find(conn, name) is not None:
+        raise Conflict(f"A pacticipant with name '{name}' already exists", field="name")
+    row = pacticipants.create(conn, name, _fields(body))
+    return hal(_doc(req, conn, row), 201, {"Location": req.urls.pacticipant(name)})
+
+
+def get_pacticipant(req: Req, conn: Connection) -> Reply:
+    return hal(_doc(req, conn, pacticipants.require(conn, req.params["pacticipant"])))
+
+
+def update_pacticipant(req: Req, conn: Connection) -> Reply:
+    name = req.params["pacticipant"]
+    fields = _fields(req.json_object())
+    row = pacticipants.find(conn, name)
+    if row is None:
+        row = pacticipants.create(conn, name, fields)
+        return hal(_doc(req, conn, row), 201)
+    if req.method == "PUT":
+        fields = {column: fields.get(column) for column in pacticipants.EDITABLE.values()}
+    return hal(_doc(req, conn, pacticipants.update(conn, row, fields)))
+
+
+def delete_pacticipant(req: Req, conn: Connection) -> Reply:
+    pacticipants.delete(conn, pacticipants.require(conn, req.params["pacticipant"]))
+    return no_content()
+
+
+def register(router: Router) -> None:
+    router.get("/pacticipants", list_pacticipants)
+    router.add("POST", "/pacticipants", create_pacticipant, write=True)
+    router.get("/pacticipants/{pacticipant}", get_pacticipant)
+    router.add("PUT", "/pacticipants/{pacticipant}", update_pacticipant, write=True)
+    router.add("PATCH", "/pacticipants/{pacticipant}", update_pacticipant, write=True)
+    router.add("DELETE", "/pacticipants/{pacticipant}", delete_pacticipant, write=True)
