@@ -19,7 +19,7 @@ STATE = "a user exists"
 FAILING_STATE = "the user database is reachable"
 FAILURE_TEXT = "database is down (benchmark failure)"
 """The exception text the failing state handler raises; case 5 looks for it in reports."""
-METADATA = {"Content-Type": "application/json"}
+METADATA: dict[str, object] = {"Content-Type": "application/json"}
 JSON = "application/json"
 
 LIST_ITEMS = 10_000
@@ -206,3 +206,8 @@ def write_accord_pact(
 def json_bytes(value: Any) -> bytes:
     """Wire form for pact-python producers, which must hand over bytes."""
     return json.dumps(value, separators=(",", ":")).encode()
+
+
+def interactions_in(path: Path) -> int:
+    """How many interactions a written pact file holds (checked, never timed)."""
+    return len(json.loads(path.read_text(encoding="utf-8"))["interactions"])

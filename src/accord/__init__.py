@@ -7,7 +7,8 @@ vocabularies. Everything else lives in private modules and may change.
 
 from accord import generate, match
 from accord._version import __version__
-from accord.consumer.pact import HandlerFailed, Pact
+from accord.consumer.pact import Pact
+from accord.errors import HandlerFailed
 from accord.message import Message
 from accord.provider.results import VerificationResult
 from accord.provider.verifier import Verifier

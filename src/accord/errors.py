@@ -7,6 +7,8 @@ come from user code or libraries are chained with ``raise ... from`` so nothing 
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AccordError(Exception):
     """Root of every error accord raises on purpose."""
@@ -32,3 +34,44 @@ class PactWriteError(AccordError):
 
 class MatcherError(AccordError, ValueError):
     """A matcher or generator was declared with arguments that cannot work."""
+
+
+class MessageServerError(AccordError):
+    """The message server cannot serve this verifier."""
+
+
+class SourceError(AccordError):
+    """A pact source could not be read: a missing path, an unreachable URL."""
+
+
+class RemoteProviderError(AccordError):
+    """The provider's message or state-change endpoint failed."""
+
+
+class MessageDecodeError(AccordError, ValueError):
+    """The message content could not be read as the type asked for."""
+
+
+class HandlerFailed(AccordError):
+    """The consumer's handler rejected an example message; the original error is chained.
+
+    Every pending message is still given to the handler; ``failures`` lists them all when
+    more than one was rejected.
+    """
+
+    def __init__(self, description: str, error: BaseException) -> None:
+        self.description = description
+        self.error = error
+        self.failures: list[HandlerFailed] = [self]
+        super().__init__(
+            f"the handler failed for message {description!r}: {type(error).__name__}: {error}"
+        )
+
+
+class BrokerError(AccordError):
+    """The broker could not be reached or refused a request; the message says which."""
+
+    def __init__(self, message: str, status: int | None = None, body: Any = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body

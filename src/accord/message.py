@@ -9,15 +9,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
-from accord.errors import AccordError
+from accord.errors import MessageDecodeError
 from accord.model.body import Body, is_json_type, is_text_type
 from accord.model.pact import MessageContents, metadata_content_type
 
 T = TypeVar("T")
-
-
-class MessageDecodeError(AccordError, ValueError):
-    """The message content could not be read as the type asked for."""
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def test_content_as_maps_onto_dataclasses_and_pydantic_models() -> None:
 
 
 def test_content_as_explains_a_shape_that_does_not_fit() -> None:
-    from accord.message import MessageDecodeError
+    from accord.errors import MessageDecodeError
 
     with pytest.raises(MessageDecodeError, match="as Order"):
         Message({"unexpected": 1}).content_as(Order)

@@ -360,9 +360,7 @@ def test_v3_message_pact_upgraded_to_v4_keeps_the_messages(v3_file: Path) -> Non
         assert new.get("providerStates") == old.get("providerStates")
         assert new.get("matchingRules") == old.get("matchingRules")
         assert new.get("generators") == old.get("generators")
-    assert upgraded["interactions"][0]["contents"]["content"] == original["messages"][0][
-        "contents"
-    ]
+    assert upgraded["interactions"][0]["contents"]["content"] == original["messages"][0]["contents"]
     assert upgraded["interactions"][1]["contents"] == {
         "content": original["messages"][1]["contents"],
         "contentType": "image/jpeg",
@@ -600,7 +598,9 @@ def test_a_written_file_loads_back_into_the_same_model(tmp_path: Path) -> None:
                 description="a request",
                 key="k2",
                 request=HttpRequest("GET", "/x", {"a": ["1"]}, {"Accept": ["text/plain"]}),
-                response=HttpResponse(200, {"Content-Type": ["text/plain"]}, Body("ok", "text/plain")),
+                response=HttpResponse(
+                    200, {"Content-Type": ["text/plain"]}, Body("ok", "text/plain")
+                ),
             ),
         ],
     )
@@ -629,7 +629,9 @@ JSON_TEXT_BUG = pytest.mark.xfail(
 @pytest.mark.parametrize("value", ["123", "true", "[1]"])
 def test_json_string_body_that_looks_like_json(spec: str, value: str) -> None:
     original = Pact(
-        "c", "p", [AsyncMessage(description="m", message=MessageContents(Body(value, "application/json")))]
+        "c",
+        "p",
+        [AsyncMessage(description="m", message=MessageContents(Body(value, "application/json")))],
     )
     loaded = loads_pact(dumps_pact(original, spec))
     message = loaded.interactions[0]

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from accord import Message, Pact, Verifier, generate, match
+from accord.errors import SourceError
 from accord.provider.results import Outcome
-from accord.provider.sources import Auth, SourceError
+from accord.provider.sources import Auth
 
 
 def write_pact(folder: Path, *, pending: bool = False) -> Path:

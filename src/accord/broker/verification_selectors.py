@@ -15,9 +15,27 @@ from typing import Any
 from accord.broker.clock import parse_date
 from accord.broker.http.errors import BadRequest
 
-BRANCH_KEYS = ("latest", "tag", "fallbackTag", "branch", "fallbackBranch", "matchingBranch", "mainBranch")
+BRANCH_KEYS = (
+    "latest",
+    "tag",
+    "fallbackTag",
+    "branch",
+    "fallbackBranch",
+    "matchingBranch",
+    "mainBranch",
+)
 ENVIRONMENT_KEYS = ("environment", "deployed", "released", "deployedOrReleased")
-KEY_FIELDS = ("mainBranch", "branch", "matchingBranch", "tag", "latest", "deployed", "released", "deployedOrReleased", "environment")
+KEY_FIELDS = (
+    "mainBranch",
+    "branch",
+    "matchingBranch",
+    "tag",
+    "latest",
+    "deployed",
+    "released",
+    "deployedOrReleased",
+    "environment",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +106,9 @@ def _string(sel: dict[str, Any], key: str, problems: list[str]) -> str | None:
     return value
 
 
-def parse_selector(sel: Any, provider_branch: str | None, known_environments: set[str]) -> tuple[Selector | None, list[str]]:
+def parse_selector(
+    sel: Any, provider_branch: str | None, known_environments: set[str]
+) -> tuple[Selector | None, list[str]]:
     problems: list[str] = []
     if not isinstance(sel, dict):
         return None, ["must be an object"]
@@ -181,7 +201,12 @@ def parse_query(body: dict[str, Any], known_environments: set[str]) -> Verificat
             since = parse_date(str(since_raw))
         except ValueError:
             errors["includeWipPactsSince"].append(f"{since_raw!r} is not a valid ISO 8601 date")
-    if (pending or since_raw is not None) and not tags and branch is not None and not branch.strip():
+    if (
+        (pending or since_raw is not None)
+        and not tags
+        and branch is not None
+        and not branch.strip()
+    ):
         errors["providerVersionBranch"].append(
             "when pending or WIP pacts are enabled and there are no tags provided, the provider "
             "version branch must not be an empty string, as it is used to calculate pending "

@@ -11,18 +11,9 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from accord.errors import AccordError
+from accord.errors import BrokerError
 
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-
-
-class BrokerError(AccordError):
-    """The broker could not be reached or refused a request; the message says which."""
-
-    def __init__(self, message: str, status: int | None = None, body: Any = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.body = body
 
 
 def client_from_env(

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from accord.broker_client.http import BrokerClient, BrokerError
+from accord.broker_client.http import BrokerClient
+from accord.errors import BrokerError
 from accord.model.read import load_pact
 from accord.model.write import merge, pact_to_json
 

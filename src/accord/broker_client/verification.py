@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord._version import __version__
-from accord.broker_client.http import BrokerClient, BrokerError
+from accord.broker_client.http import BrokerClient
+from accord.errors import BrokerError
 from accord.model.pact import Pact
 from accord.model.read import parse_pact
 

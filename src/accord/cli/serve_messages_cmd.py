@@ -88,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
         verifier, args.host, args.port, on_request=None if args.quiet else show
     ) as server:
         print(
-            f"Serving {len(verifier.producers)} messages and {len(verifier.states)} states "
-            f"of provider {verifier.provider!r} at {server.url}"
+            f"Serving {_count(len(verifier.producers), 'message')} and "
+            f"{_count(len(verifier.states), 'state')} of provider {verifier.provider!r} "
+            f"at {server.url}"
         )
         print("Verify it with the official Pact CLI:")
         print(f"  {pact_verifier_command(server, list(args.sources))}")
@@ -105,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
                 signal.signal(signal.SIGTERM, previous)
     print("stopped", flush=True)
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _on_sigterm(stop: threading.Event) -> Any:

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from accord.consumer.builder import MessageBuilder
-from accord.errors import AccordError
+from accord.errors import AccordError, HandlerFailed
 from accord.matching.generators import CONSUMER, generate_message
 from accord.message import Message, from_contents
 from accord.model.pact import AsyncMessage, Interaction
@@ -25,22 +25,6 @@ from accord.model.pact import Pact as PactModel
 from accord.model.write import spec_string, write_pact
 
 Handler = Callable[[Message], Any] | Callable[[Message], Awaitable[Any]]
-
-
-class HandlerFailed(AccordError):
-    """The consumer's handler rejected an example message; the original error is chained.
-
-    Every pending message is still given to the handler; ``failures`` lists them all when
-    more than one was rejected.
-    """
-
-    def __init__(self, description: str, error: BaseException) -> None:
-        self.description = description
-        self.error = error
-        self.failures: list[HandlerFailed] = [self]
-        super().__init__(
-            f"the handler failed for message {description!r}: {type(error).__name__}: {error}"
-        )
 
 
 def _raise_first(failures: list[HandlerFailed]) -> None:

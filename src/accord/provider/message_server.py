@@ -14,6 +14,11 @@ and state handlers behind that protocol, so any Pact implementation can verify t
   is the handler's values as JSON: the official verifier feeds them to provider-state
   generators, exactly as accord's in-process verifier does.
 
+Failures answer one line of JSON, ``{"error": "producer for 'x' raised ValueError: ... (at
+f.py:3 in make)"}``: 500 for a producer (the official verifier shows that body in its diff,
+so the reason reaches its output), 422 for a state handler (see :data:`STATE_FAILED`), 404
+for an unknown description or state, listing the known ones.
+
 State handling, producer calls and conversions are accord's own (:mod:`~accord.provider.states`,
 :mod:`~accord.provider.calls`, :mod:`~accord.provider.producers`), so a provider behaves the
 same whichever verifier drives it. Only the standard library is used: the core library has
@@ -36,7 +41,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from accord.errors import AccordError
+from accord.errors import MessageServerError
 from accord.model.pact import MessageContents, ProviderState
 from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
 from accord.provider.errors import describe_exception
@@ -72,10 +77,6 @@ content type under every usual spelling (unless the producer set one itself): a 
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class MessageServerError(AccordError):
-    """The message server cannot serve this verifier."""
 
 
 class _HttpError(Exception):
@@ -130,9 +131,13 @@ class _Provider:
             self.on_request(line)
 
     def close(self) -> None:
-        """Tear down states still active (no teardown was asked for), stop the loop."""
+        """Tear down states still active (no teardown was asked for), stop the loop.
+
+        A failing teardown here is logged, not raised: no verifier is waiting for an answer,
+        and an error from ``with serve_messages(...)`` must not hide the test's own.
+        """
         try:
-            self.run(self._tear_down_all())
+            self.run(self._close_states())
         finally:
             self.runner.close()
             self.loop.call_soon_threadsafe(self.loop.stop)
@@ -182,9 +187,7 @@ class _Provider:
         try:
             return await set_up(handler, state, self.runner)
         except CallTimeout as exc:
-            raise _HttpError(
-                STATE_FAILED, f"state handler for {state.name!r} {exc}"
-            ) from exc
+            raise _HttpError(STATE_FAILED, f"state handler for {state.name!r} {exc}") from exc
         except Exception as exc:
             raise _HttpError(
                 STATE_FAILED,
@@ -213,9 +216,7 @@ class _Provider:
         try:
             await tear_down(active, self.runner)
         except CallTimeout as exc:
-            raise _HttpError(
-                STATE_FAILED, f"teardown of {active.state.name!r} {exc}"
-            ) from exc
+            raise _HttpError(STATE_FAILED, f"teardown of {active.state.name!r} {exc}") from exc
         except Exception as exc:
             raise _HttpError(
                 STATE_FAILED,
@@ -272,6 +273,10 @@ class _Provider:
                 HTTPStatus.INTERNAL_SERVER_ERROR,
                 f"producer for {description!r} raised {describe_exception(exc)}",
             ) from exc
+
+    async def _close_states(self) -> None:
+        states, self.active = self.active, []
+        await self._tear_down_quietly(states)
 
     async def _tear_down_quietly(self, states: list[ActiveState]) -> None:
         """Teardowns after a failure: the first error is the one to report, so log these."""
@@ -497,8 +502,13 @@ class MessageServer:
     @property
     def url(self) -> str:
         """The base URL; the official verifier posts messages here (its base path)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        host = self.connect_host
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+
+    @property
+    def connect_host(self) -> str:
+        """Where a client on this machine connects: a wildcard bind means loopback."""
+        return {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
 
     @property
     def message_url(self) -> str:
@@ -525,7 +535,7 @@ class MessageServer:
         return [
             *args,
             "--hostname",
-            self.host,
+            self.connect_host,
             "--port",
             str(self.port),
             "--state-change-url",

@@ -14,16 +14,12 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from accord.errors import AccordError
+from accord.errors import RemoteProviderError
 from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState
 from accord.model.read import legacy_body
 
 METADATA_HEADER = "Pact-Message-Metadata"
-
-
-class RemoteProviderError(AccordError):
-    """The provider's message or state-change endpoint failed."""
 
 
 def _post(url: str, payload: dict[str, Any], timeout: float) -> tuple[bytes, dict[str, str]]:

@@ -8,13 +8,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from accord.errors import AccordError, PactFileError
+from accord.errors import PactFileError, SourceError
 from accord.model.pact import Pact
 from accord.model.read import load_pact, loads_pact
-
-
-class SourceError(AccordError):
-    """A pact source could not be read: a missing path, an unreachable URL."""
 
 
 @dataclass(frozen=True, slots=True)

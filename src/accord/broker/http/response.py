@@ -40,4 +40,5 @@ def text(body: str, status: int = 200) -> Reply:
 
 
 def no_content() -> Reply:
-    return Reply(204, b"", HAL_JSON)
+    """204 without a content type: a client seeing a JSON type would try to parse nothing."""
+    return Reply(204, b"", "")

@@ -28,7 +28,9 @@ def _fields(conn: Connection, body: dict[str, Any], current: Row | None) -> dict
     else:
         clash = environments.find_by_name(conn, name)
         if clash is not None and (current is None or clash.id != current.id):
-            errors["name"].append(f"Another environment with name '{name}' already exists ({clash.uuid})")
+            errors["name"].append(
+                f"Another environment with name '{name}' already exists ({clash.uuid})"
+            )
     production = body.get("production", False)
     if not isinstance(production, bool):
         errors["production"].append("must be true or false")
@@ -40,7 +42,12 @@ def _fields(conn: Connection, body: dict[str, Any], current: Row | None) -> dict
         errors["contacts"].append("must be a list")
     if errors:
         raise BadRequest(dict(errors))
-    return {"name": name, "production": production, "display_name": display_name, "contacts": contacts}
+    return {
+        "name": name,
+        "production": production,
+        "display_name": display_name,
+        "contacts": contacts,
+    }
 
 
 def list_environments(req: Req, conn: Connection) -> Reply:
@@ -51,7 +58,10 @@ def list_environments(req: Req, conn: Connection) -> Reply:
             "_embedded": {"environments": [views.environment(req.urls, r) for r in rows]},
             "_links": {
                 "self": link(req.urls("/environments"), title="Environments"),
-                "pb:environments": [link(req.urls.environment(r.uuid), title="Environment", name=r.name) for r in rows],
+                "pb:environments": [
+                    link(req.urls.environment(r.uuid), title="Environment", name=r.name)
+                    for r in rows
+                ],
             },
         }
     )
@@ -59,7 +69,11 @@ def list_environments(req: Req, conn: Connection) -> Reply:
 
 def create_environment(req: Req, conn: Connection) -> Reply:
     body = req.json_object()
-    row = environments.create(conn, _fields(conn, body, None), body.get("uuid") if isinstance(body.get("uuid"), str) else None)
+    row = environments.create(
+        conn,
+        _fields(conn, body, None),
+        body.get("uuid") if isinstance(body.get("uuid"), str) else None,
+    )
     return hal(views.environment(req.urls, row), 201, {"Location": req.urls.environment(row.uuid)})
 
 
@@ -69,7 +83,11 @@ def get_environment(req: Req, conn: Connection) -> Reply:
 
 def put_environment(req: Req, conn: Connection) -> Reply:
     row = environments.require(conn, req.params["uuid"])
-    return hal(views.environment(req.urls, environments.update(conn, row, _fields(conn, req.json_object(), row))))
+    return hal(
+        views.environment(
+            req.urls, environments.update(conn, row, _fields(conn, req.json_object(), row))
+        )
+    )
 
 
 def delete_environment(req: Req, conn: Connection) -> Reply:
@@ -85,8 +103,18 @@ def _embedded(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
     name = pacticipants.names_by_id(conn, [row.pacticipant_id])[row.pacticipant_id]
     env = environments.by_ids(conn, [row.environment_id])[row.environment_id]
     return {
-        "pacticipant": {"name": name, "_links": {"self": link(req.urls.pacticipant(name), title="Pacticipant", name=name)}},
-        "version": {"number": version.number, "_links": {"self": link(req.urls.version(name, version.number), title="Version", name=version.number)}},
+        "pacticipant": {
+            "name": name,
+            "_links": {"self": link(req.urls.pacticipant(name), title="Pacticipant", name=name)},
+        },
+        "version": {
+            "number": version.number,
+            "_links": {
+                "self": link(
+                    req.urls.version(name, version.number), title="Version", name=version.number
+                )
+            },
+        },
         "environment": views.environment(req.urls, env),
     }
 
@@ -134,7 +162,12 @@ def record_deployment(req: Req, conn: Connection) -> Reply:
 def deployments_for_version(req: Req, conn: Connection) -> Reply:
     version, env = _version_and_env(req, conn)
     rows = environments.deployed_for_version(conn, version.id, env.id)
-    return hal({"_embedded": {"deployedVersions": [deployed_doc(req, conn, r) for r in rows]}, "_links": {"self": link(req.urls(req.path))}})
+    return hal(
+        {
+            "_embedded": {"deployedVersions": [deployed_doc(req, conn, r) for r in rows]},
+            "_links": {"self": link(req.urls(req.path))},
+        }
+    )
 
 
 def record_release(req: Req, conn: Connection) -> Reply:
@@ -146,10 +179,15 @@ def record_release(req: Req, conn: Connection) -> Reply:
 def releases_for_version(req: Req, conn: Connection) -> Reply:
     version, env = _version_and_env(req, conn)
     rows = environments.released_for_version(conn, version.id, env.id)
-    return hal({"_embedded": {"releasedVersions": [released_doc(req, conn, r) for r in rows]}, "_links": {"self": link(req.urls(req.path))}})
+    return hal(
+        {
+            "_embedded": {"releasedVersions": [released_doc(req, conn, r) for r in rows]},
+            "_links": {"self": link(req.urls(req.path))},
+        }
+    )
 
 
-def _pacticipant_filter(req: Req, conn: Connection) -> int | None | bool:
+def _pacticipant_filter(req: Req, conn: Connection) -> int | bool | None:
     name = req.arg("pacticipant")
     if name is None:
         return None
@@ -167,7 +205,12 @@ def currently_deployed(req: Req, conn: Connection) -> Reply:
     return hal(
         {
             "_embedded": {"deployedVersions": [deployed_doc(req, conn, r) for r in rows]},
-            "_links": {"self": link(req.urls.environment(env.uuid) + "/deployed-versions/currently-deployed", title="Currently deployed versions")},
+            "_links": {
+                "self": link(
+                    req.urls.environment(env.uuid) + "/deployed-versions/currently-deployed",
+                    title="Currently deployed versions",
+                )
+            },
         }
     )
 
@@ -179,7 +222,12 @@ def currently_supported(req: Req, conn: Connection) -> Reply:
     return hal(
         {
             "_embedded": {"releasedVersions": [released_doc(req, conn, r) for r in rows]},
-            "_links": {"self": link(req.urls.environment(env.uuid) + "/released-versions/currently-supported", title="Currently supported released versions")},
+            "_links": {
+                "self": link(
+                    req.urls.environment(env.uuid) + "/released-versions/currently-supported",
+                    title="Currently supported released versions",
+                )
+            },
         }
     )
 
@@ -198,7 +246,9 @@ def patch_deployed(req: Req, conn: Connection) -> Reply:
         raise NotFound("No deployed version found")
     value = body.get("currentlyDeployed")
     if value is True and not row.currently_deployed:
-        raise BadRequest({"currentlyDeployed": ["cannot be set back to true; record a new deployment"]})
+        raise BadRequest(
+            {"currentlyDeployed": ["cannot be set back to true; record a new deployment"]}
+        )
     if value is False:
         row = environments.undeploy(conn, row)
     return hal(deployed_doc(req, conn, row))
@@ -218,7 +268,9 @@ def patch_released(req: Req, conn: Connection) -> Reply:
         raise NotFound("No released version found")
     value = body.get("currentlySupported")
     if value is True and row.support_ended_at is not None:
-        raise BadRequest({"currentlySupported": ["cannot be set back to true; record a new release"]})
+        raise BadRequest(
+            {"currentlySupported": ["cannot be set back to true; record a new release"]}
+        )
     if value is False:
         row = environments.end_support(conn, row)
     return hal(released_doc(req, conn, row))

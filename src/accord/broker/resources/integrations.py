@@ -20,18 +20,33 @@ def list_integrations(req: Req, conn: Connection) -> Reply:
         pair = f"/provider/{seg(row.provider)}/consumer/{seg(row.consumer)}"
         items.append(
             {
-                "consumer": {"name": row.consumer, "_links": {"self": link(urls.pacticipant(row.consumer))}},
-                "provider": {"name": row.provider, "_links": {"self": link(urls.pacticipant(row.provider))}},
+                "consumer": {
+                    "name": row.consumer,
+                    "_links": {"self": link(urls.pacticipant(row.consumer))},
+                },
+                "provider": {
+                    "name": row.provider,
+                    "_links": {"self": link(urls.pacticipant(row.provider))},
+                },
                 "createdAt": iso(row.created_at),
                 "contractDataUpdatedAt": iso(row.contract_data_updated_at),
                 "_links": {
                     "pb:matrix": link(urls(f"/matrix{pair}"), title="Matrix"),
-                    "pb:latest-pact": link(urls.pair(row.provider, row.consumer) + "/latest", title="Latest pact"),
-                    "pb:delete_integration": link(urls(f"/integrations{pair}"), title="Delete integration"),
+                    "pb:latest-pact": link(
+                        urls.pair(row.provider, row.consumer) + "/latest", title="Latest pact"
+                    ),
+                    "pb:delete_integration": link(
+                        urls(f"/integrations{pair}"), title="Delete integration"
+                    ),
                 },
             }
         )
-    return hal({"_embedded": {"integrations": items}, "_links": {"self": link(urls("/integrations"), title="Integrations")}})
+    return hal(
+        {
+            "_embedded": {"integrations": items},
+            "_links": {"self": link(urls("/integrations"), title="Integrations")},
+        }
+    )
 
 
 def delete_all(req: Req, conn: Connection) -> Reply:
@@ -52,4 +67,6 @@ def delete_one(req: Req, conn: Connection) -> Reply:
 def register(router: Router) -> None:
     router.get("/integrations", list_integrations)
     router.add("DELETE", "/integrations", delete_all, write=True)
-    router.add("DELETE", "/integrations/provider/{provider}/consumer/{consumer}", delete_one, write=True)
+    router.add(
+        "DELETE", "/integrations/provider/{provider}/consumer/{consumer}", delete_one, write=True
+    )

@@ -39,14 +39,22 @@ def _doc(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
 def list_pacticipants(req: Req, conn: Connection) -> Reply:
     rows = pacticipants.list_all(conn)
     urls = req.urls
+    docs = [views.pacticipant(urls, r) for r in rows]
     return hal(
         {
-            "_embedded": {"pacticipants": [views.pacticipant(urls, r) for r in rows]},
+            "_embedded": {"pacticipants": docs},
+            "pacticipants": docs,
             "_links": {
                 "self": link(urls("/pacticipants"), title="Pacticipants"),
-                "pb:pacticipants": [link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows],
-                "pacticipants": [link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows],
-                "pb:pacticipants-with-label": link(urls("/pacticipants/label/{label}"), templated=True),
+                "pb:pacticipants": [
+                    link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows
+                ],
+                "pacticipants": [
+                    link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows
+                ],
+                "pb:pacticipants-with-label": link(
+                    urls("/pacticipants/label/{label}"), templated=True
+                ),
             },
         }
     )

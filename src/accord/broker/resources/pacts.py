@@ -273,7 +273,52 @@ def provider_latest_pacts(req: Req, conn: Connection) -> Reply:
     return _collection(req, rows, req.urls(req.path), provider)
 
 
+def _provider_collection(req: Req, conn: Connection, **filters: Any) -> Reply:
+    provider = pacticipants.require(conn, req.params["provider"])
+    consumer = None
+    if "consumer" in req.params:
+        consumer = pacticipants.require(conn, req.params["consumer"])
+    rows = pacts.publications(
+        conn,
+        provider.id,
+        consumer_id=None if consumer is None else consumer.id,
+        tag=req.params.get("tag"),
+        branch=req.params.get("branch"),
+        **filters,
+    )
+    return _collection(req, rows, req.urls(req.path), provider)
+
+
+def provider_pacts(req: Req, conn: Connection) -> Reply:
+    return _provider_collection(req, conn)
+
+
+def provider_latest_pacts_on_branch(req: Req, conn: Connection) -> Reply:
+    return _provider_collection(req, conn, latest=True)
+
+
+def main_branch_pacts(req: Req, conn: Connection) -> Reply:
+    return _provider_collection(req, conn, main_branch=True)
+
+
+def latest_main_branch_pacts(req: Req, conn: Connection) -> Reply:
+    return _provider_collection(req, conn, main_branch=True, latest=True)
+
+
 def register(router: Router) -> None:
+    router.get("/pacts/provider/{provider}", provider_pacts)
+    router.get("/pacts/provider/{provider}/tag/{tag}", provider_pacts)
+    router.get("/pacts/provider/{provider}/branch", main_branch_pacts)
+    router.get("/pacts/provider/{provider}/branch/latest", latest_main_branch_pacts)
+    router.get("/pacts/provider/{provider}/branch/{branch}", provider_pacts)
+    router.get("/pacts/provider/{provider}/branch/{branch}/latest", provider_latest_pacts_on_branch)
+    router.get(f"{PAIR}/tag/{{tag}}", provider_pacts)
+    router.get(f"{PAIR}/branch", main_branch_pacts)
+    router.get(f"{PAIR}/branch/versions", main_branch_pacts)
+    router.get(f"{PAIR}/branch/latest", latest_main_branch_pacts)
+    router.get(f"{PAIR}/branch/latest/versions", latest_main_branch_pacts)
+    router.get(f"{PAIR}/branch/{{branch}}", provider_pacts)
+    router.get(f"{PAIR}/branch/{{branch}}/latest/versions", provider_latest_pacts_on_branch)
     router.get(f"{PAIR}/version/{{version}}", get_pact)
     router.add("PUT", f"{PAIR}/version/{{version}}", put_pact, write=True)
     router.add("PATCH", f"{PAIR}/version/{{version}}", put_pact, write=True)

@@ -68,7 +68,9 @@ def publish(req: Req, conn: Connection) -> Reply:
     )
     doc = views.verification(req.urls, row, pact.consumer, pact.provider)
     href = doc["_links"]["self"]["href"]
-    req.events.append(VerificationPublished(pact.consumer, pact.provider, number, pact.sha, success, href))
+    req.events.append(
+        VerificationPublished(pact.consumer, pact.provider, number, pact.sha, success, href)
+    )
     return hal(doc, 201, {"Location": href})
 
 

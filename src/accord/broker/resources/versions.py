@@ -19,7 +19,9 @@ from accord.broker.urls import link
 P = "/pacticipants/{pacticipant}"
 
 
-def version_doc(req: Req, conn: Connection, pacticipant: Row, row: Row, *, record_links: bool = True) -> dict[str, Any]:
+def version_doc(
+    req: Req, conn: Connection, pacticipant: Row, row: Row, *, record_links: bool = True
+) -> dict[str, Any]:
     return views.version(
         req.urls,
         pacticipant.name,
@@ -31,21 +33,35 @@ def version_doc(req: Req, conn: Connection, pacticipant: Row, row: Row, *, recor
     )
 
 
-def versions_doc(req: Req, conn: Connection, pacticipant: Row, rows: list[Row], self_href: str) -> dict[str, Any]:
+def versions_doc(
+    req: Req, conn: Connection, pacticipant: Row, rows: list[Row], self_href: str
+) -> dict[str, Any]:
     ids = [r.id for r in rows]
     tags = versions.tags_for(conn, ids)
     branches = versions.branches_for(conn, ids)
     envs = environments.environments_of_versions(conn, ids)
     docs = [
-        views.version(req.urls, pacticipant.name, r, tags=tags.get(r.id, []), branches=branches.get(r.id, []), environments=envs.get(r.id, []))
+        views.version(
+            req.urls,
+            pacticipant.name,
+            r,
+            tags=tags.get(r.id, []),
+            branches=branches.get(r.id, []),
+            environments=envs.get(r.id, []),
+        )
         for r in rows
     ]
     return {
         "_embedded": {"versions": docs},
         "_links": {
             "self": link(self_href, title="Versions"),
-            "pb:pacticipant": link(req.urls.pacticipant(pacticipant.name), title="Pacticipant", name=pacticipant.name),
-            "pb:versions": [link(req.urls.version(pacticipant.name, r.number), title="Version", name=r.number) for r in rows],
+            "pb:pacticipant": link(
+                req.urls.pacticipant(pacticipant.name), title="Pacticipant", name=pacticipant.name
+            ),
+            "pb:versions": [
+                link(req.urls.version(pacticipant.name, r.number), title="Version", name=r.number)
+                for r in rows
+            ],
         },
     }
 
@@ -74,7 +90,9 @@ def put_version(req: Req, conn: Connection) -> Reply:
         raise BadRequest({"branch": ["must be a string"]})
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise BadRequest({"tags": ["must be a list of strings"]})
-    pacticipant = pacticipants.get_or_create(conn, [req.params["pacticipant"]])[req.params["pacticipant"]]
+    pacticipant = pacticipants.get_or_create(conn, [req.params["pacticipant"]])[
+        req.params["pacticipant"]
+    ]
     row, created = versions.get_or_create(conn, pacticipant.id, req.params["version"], build_url)
     if branch:
         versions.add_to_branch(conn, row, branch)
@@ -94,7 +112,9 @@ def latest_version(req: Req, conn: Connection) -> Reply:
     tag = req.params.get("tag")
     row = versions.latest(conn, pacticipant.id, tag=tag)
     if row is None:
-        raise NotFound(f"No {'version with tag ' + tag if tag else 'version'} found for {pacticipant.name}")
+        raise NotFound(
+            f"No {'version with tag ' + tag if tag else 'version'} found for {pacticipant.name}"
+        )
     return hal(version_doc(req, conn, pacticipant, row))
 
 
@@ -105,9 +125,17 @@ def _tag_doc(req: Req, pacticipant: Row, version: Row, name: str) -> dict[str, A
     return {
         "name": name,
         "_links": {
-            "self": link(req.urls.tag(pacticipant.name, version.number, name), title="Tag", name=name),
-            "version": link(req.urls.version(pacticipant.name, version.number), title="Version", name=version.number),
-            "pacticipant": link(req.urls.pacticipant(pacticipant.name), title="Pacticipant", name=pacticipant.name),
+            "self": link(
+                req.urls.tag(pacticipant.name, version.number, name), title="Tag", name=name
+            ),
+            "version": link(
+                req.urls.version(pacticipant.name, version.number),
+                title="Version",
+                name=version.number,
+            ),
+            "pacticipant": link(
+                req.urls.pacticipant(pacticipant.name), title="Pacticipant", name=pacticipant.name
+            ),
         },
     }
 
@@ -148,7 +176,9 @@ def _branch_doc(req: Req, pacticipant: Row, branch: Row) -> dict[str, Any]:
             "self": link(href, title="Branch", name=branch.name),
             "pb:latest-version": link(f"{href}/latest-version", title="Latest version for branch"),
             "pb:versions": link(f"{href}/versions", title="Versions on branch"),
-            "pb:pacticipant": link(req.urls.pacticipant(pacticipant.name), title="Pacticipant", name=pacticipant.name),
+            "pb:pacticipant": link(
+                req.urls.pacticipant(pacticipant.name), title="Pacticipant", name=pacticipant.name
+            ),
         },
     }
 
@@ -166,12 +196,18 @@ def list_branches(req: Req, conn: Connection) -> Reply:
 
 def get_branch(req: Req, conn: Connection) -> Reply:
     pacticipant = pacticipants.require(conn, req.params["pacticipant"])
-    return hal(_branch_doc(req, pacticipant, versions.require_branch(conn, pacticipant, req.params["branch"])))
+    return hal(
+        _branch_doc(
+            req, pacticipant, versions.require_branch(conn, pacticipant, req.params["branch"])
+        )
+    )
 
 
 def delete_branch(req: Req, conn: Connection) -> Reply:
     pacticipant = pacticipants.require(conn, req.params["pacticipant"])
-    versions.delete_branch(conn, versions.require_branch(conn, pacticipant, req.params["branch"]).id)
+    versions.delete_branch(
+        conn, versions.require_branch(conn, pacticipant, req.params["branch"]).id
+    )
     return no_content()
 
 
@@ -196,9 +232,19 @@ def _branch_version_doc(req: Req, pacticipant: Row, branch: str, version: Row) -
     return {
         "name": branch,
         "_links": {
-            "self": link(req.urls.branch_version(pacticipant.name, branch, version.number), title="Branch version", name=branch),
-            "pb:branch": link(req.urls.branch(pacticipant.name, branch), title="Branch", name=branch),
-            "pb:version": link(req.urls.version(pacticipant.name, version.number), title="Version", name=version.number),
+            "self": link(
+                req.urls.branch_version(pacticipant.name, branch, version.number),
+                title="Branch version",
+                name=branch,
+            ),
+            "pb:branch": link(
+                req.urls.branch(pacticipant.name, branch), title="Branch", name=branch
+            ),
+            "pb:version": link(
+                req.urls.version(pacticipant.name, version.number),
+                title="Version",
+                name=version.number,
+            ),
         },
     }
 
@@ -208,7 +254,9 @@ def put_branch_version(req: Req, conn: Connection) -> Reply:
     pacticipant = pacticipants.get_or_create(conn, [name])[name]
     version, _ = versions.get_or_create(conn, pacticipant.id, req.params["version"])
     added = versions.add_to_branch(conn, version, req.params["branch"])
-    return hal(_branch_version_doc(req, pacticipant, req.params["branch"], version), 201 if added else 200)
+    return hal(
+        _branch_version_doc(req, pacticipant, req.params["branch"], version), 201 if added else 200
+    )
 
 
 def get_branch_version(req: Req, conn: Connection) -> Reply:
@@ -237,4 +285,6 @@ def register(router: Router) -> None:
     router.get(f"{P}/branches/{{branch}}/versions", branch_versions)
     router.get(f"{P}/branches/{{branch}}/latest-version", branch_latest_version)
     router.get(f"{P}/branches/{{branch}}/versions/{{version}}", get_branch_version)
-    router.add("PUT", f"{P}/branches/{{branch}}/versions/{{version}}", put_branch_version, write=True)
+    router.add(
+        "PUT", f"{P}/branches/{{branch}}/versions/{{version}}", put_branch_version, write=True
+    )

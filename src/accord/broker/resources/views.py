@@ -8,6 +8,7 @@ deserialises strictly (``title``/``name`` on links, string notice values) are al
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,12 @@ from accord.broker.clock import iso
 from accord.broker.http.response import dumps
 from accord.broker.store.common import Row
 from accord.broker.urls import Urls, link, seg
+
+
+def display_name(name: str) -> str:
+    """``production-eu`` / ``productionEu`` -> ``Production Eu``, as the broker generates."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return " ".join(word[:1].upper() + word[1:] for word in re.split(r"[\s_\-.]+", spaced) if word)
 
 
 def pacticipant(
@@ -95,7 +102,7 @@ def environment(urls: Urls, row: Row) -> dict[str, Any]:
     return {
         "uuid": row.uuid,
         "name": row.name,
-        "displayName": row.display_name,
+        "displayName": row.display_name or display_name(row.name),
         "production": bool(row.production),
         "contacts": json.loads(row.contacts) if row.contacts else [],
         "createdAt": iso(row.created_at),

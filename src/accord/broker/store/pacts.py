@@ -333,6 +333,59 @@ def latest_per_pair(
     return list(conn.execute(query.order_by(consumers.c.name, providers.c.name)))
 
 
+def publications(
+    conn: Connection,
+    provider_id: int,
+    *,
+    consumer_id: int | None = None,
+    tag: str | None = None,
+    branch: str | None = None,
+    main_branch: bool = False,
+    latest: bool = False,
+) -> list[Row]:
+    """The provider's publications filtered by consumer, consumer tag or branch (the
+    consumer's main branch with ``main_branch``); only the newest per consumer with
+    ``latest``."""
+    conditions: list[Any] = [pact_publications.c.provider_id == provider_id]
+    if consumer_id is not None:
+        conditions.append(pact_publications.c.consumer_id == consumer_id)
+    if tag is not None:
+        conditions.append(
+            sa.exists().where(
+                tags.c.version_id == pact_publications.c.consumer_version_id, tags.c.name == tag
+            )
+        )
+    if branch is not None or main_branch:
+        name: Any = branch
+        if main_branch:
+            name = (
+                sa.select(pacticipants.c.main_branch)
+                .where(pacticipants.c.id == pact_publications.c.consumer_id)
+                .scalar_subquery()
+            )
+        conditions.append(
+            sa.exists()
+            .where(branch_versions.c.version_id == pact_publications.c.consumer_version_id)
+            .where(branches.c.id == branch_versions.c.branch_id, branches.c.name == name)
+        )
+    if latest:
+        newest = (
+            sa.select(sa.func.max(pact_publications.c.consumer_version_id))
+            .where(*conditions)
+            .group_by(pact_publications.c.consumer_id)
+        )
+        conditions = [
+            pact_publications.c.provider_id == provider_id,
+            pact_publications.c.consumer_version_id.in_(newest),
+        ]
+    query = pact_select(content=False).where(*conditions)
+    return list(
+        conn.execute(
+            query.order_by(consumers.c.name, pact_publications.c.consumer_version_id.desc())
+        )
+    )
+
+
 def delete_publication(conn: Connection, publication_id: int) -> None:
     conn.execute(sa.delete(pact_publications).where(pact_publications.c.id == publication_id))
 

@@ -1,0 +1,209 @@
+"""The ASGI application: raw-path routing, bounded bodies, one transaction per request.
+
+Handlers are plain synchronous functions that run in a worker thread inside
+:meth:`Database.transaction`; the event loop only moves bytes. A request body is read (and
+refused past the size limit) before any transaction starts. Errors become JSON: 400/404/409
+from :mod:`accord.broker.http.errors`, 500 for anything unexpected, which is logged. Events
+recorded by a handler are delivered to listeners only after its transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
+from urllib.parse import parse_qsl
+
+import anyio.to_thread
+from sqlalchemy.engine import Connection
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.types import Message, Receive, Scope, Send
+
+from accord.broker.db.engine import Database, make_engine
+from accord.broker.db.migrate import migrate
+from accord.broker.events import BrokerEvent
+from accord.broker.http.errors import HttpError, PayloadTooLarge
+from accord.broker.http.request import Req
+from accord.broker.http.response import Reply, dumps
+from accord.broker.http.routing import Route, Router
+from accord.broker.routes import build_router
+from accord.broker.settings import Settings
+from accord.broker.urls import Urls
+
+log = logging.getLogger("accord.broker")
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class _ClientGone(Exception):
+    """The client disconnected while sending its body."""
+
+
+class Broker:
+    """The broker as a bare ASGI callable; :func:`create_app` wraps it for lifespan."""
+
+    def __init__(self, settings: Settings, router: Router | None = None) -> None:
+        self.settings = settings
+        self.router = router or build_router()
+        self._db: Database | None = None
+        self._lock = threading.Lock()
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> Database:
+        """Connect (and migrate, unless disabled) once; safe to call from any thread."""
+        with self._lock:
+            if self._db is None:
+                engine = make_engine(self.settings.database_url)
+                if self.settings.migrate_on_start:
+                    migrate(engine=engine)
+                self._db = Database(engine)
+            return self._db
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.dispose()
+                self._db = None
+
+    # --- ASGI -----------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        method: str = scope["method"]
+        req: Req | None = None
+        try:
+            route, params = self.router.match(method, _raw_path(scope))
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+            }
+            body = b""
+            if method in BODY_METHODS:
+                body = await _read_body(receive, headers, self.settings.max_body_bytes)
+            req = Req(
+                method=method,
+                path=_raw_path(scope),
+                params=params,
+                query=parse_qsl(
+                    scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+                ),
+                headers=headers,
+                body=body,
+                urls=Urls(self.settings.public_url or _base_url(scope, headers)),
+                settings=self.settings,
+            )
+            db = self._db if self._db is not None else await anyio.to_thread.run_sync(self.start)
+            reply = await anyio.to_thread.run_sync(partial(_run, db, route, req))
+        except _ClientGone:
+            return
+        except HttpError as exc:
+            reply = Reply(exc.status, dumps(exc.body), headers=dict(exc.headers))
+            if exc.status == 413:
+                reply.headers["Connection"] = "close"
+        except Exception as exc:
+            log.exception("unhandled error in %s %s", method, scope.get("path"))
+            reply = Reply(500, dumps({"error": f"Internal server error: {type(exc).__name__}"}))
+        await _send(send, reply, head=method == "HEAD")
+        if req is not None and req.events and reply.status < 400:
+            await anyio.to_thread.run_sync(partial(self._deliver, req.events))
+
+    def _deliver(self, events: list[BrokerEvent]) -> None:
+        for event in events:
+            for listener in self.settings.listeners:
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("broker event listener %r failed on %r", listener, event)
+
+
+def _run(db: Database, route: Route, req: Req) -> Reply:
+    def work(conn: Connection) -> Reply:
+        req.events.clear()  # a retried transaction starts its events afresh
+        return route.handler(req, conn)
+
+    return db.transaction(work, write=route.write)
+
+
+def _raw_path(scope: Scope) -> str:
+    raw: bytes | None = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else scope["path"]
+    path = path.split("?", 1)[0]
+    root = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path or "/"
+
+
+def _base_url(scope: Scope, headers: dict[str, str]) -> str:
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("localhost", 80)
+        host = f"{server[0]}:{server[1]}"
+    scheme = headers.get("x-forwarded-proto") or scope.get("scheme", "http")
+    return f"{scheme}://{host}{scope.get('root_path', '')}"
+
+
+async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
+    """The whole body, or 413 past ``limit`` (declared or actually streamed).
+
+    An oversized body is still drained (up to a cap) so the client, which writes the whole
+    request before reading, gets to see the 413 instead of a reset connection.
+    """
+    declared = headers.get("content-length", "")
+    too_big = declared.isdigit() and int(declared) > limit
+    drain_cap = limit * 4 + (1 << 20)
+    if too_big and int(declared) > drain_cap:
+        raise PayloadTooLarge(limit)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message: Message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _ClientGone()
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            too_big = True
+        if not too_big:
+            chunks.append(chunk)
+        if not message.get("more_body", False) or size > drain_cap:
+            break
+    if too_big:
+        raise PayloadTooLarge(limit)
+    return b"".join(chunks)
+
+
+async def _send(send: Send, reply: Reply, *, head: bool) -> None:
+    headers = [(b"content-length", str(len(reply.body)).encode("latin-1")), (b"vary", b"Accept")]
+    if reply.content_type:
+        headers.append((b"content-type", reply.content_type.encode("latin-1")))
+    headers += [
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()
+    ]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else reply.body})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """A Starlette app serving the broker API; connects and migrates on startup."""
+    broker = Broker(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(broker.start)
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(broker.stop)
+
+    app = Starlette(routes=[Mount("", app=broker)], lifespan=lifespan)
+    app.state.broker = broker
+    return app
+
+
+Listener = Callable[[BrokerEvent], Any]
