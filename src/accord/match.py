@@ -17,7 +17,7 @@ import re
 import uuid as _uuid
 from typing import Any
 
-from accord._dsl.term import Term, combine_terms, compile_value, rules_of
+from accord._dsl.term import Term, combine_terms, compile_value, rules_of, validated
 from accord.errors import MatcherError
 from accord.matching.javadate import (
     format_java_pattern,
@@ -122,7 +122,7 @@ def each_key(example: dict[str, Any], *rules: Term) -> Term:
         raise MatcherError("each_key() takes a dict example")
     key = next(iter(example), None)
     rule = {"match": "eachKey", "rules": [r for t in rules for r in rules_of(t)], "value": key}
-    return Term(example, (rule,))
+    return validated(Term(example, (rule,)), "each_key")
 
 
 def each_value(example: Any, *rules: Term) -> Term:
@@ -130,7 +130,7 @@ def each_value(example: Any, *rules: Term) -> Term:
     if not isinstance(example, dict | list):
         raise MatcherError("each_value() takes a dict or list example")
     rule = {"match": "eachValue", "rules": [r for t in rules for r in rules_of(t)]}
-    return Term(example, (rule,))
+    return validated(Term(example, (rule,)), "each_value")
 
 
 def array_containing(variants: list[Any]) -> Term:
@@ -152,9 +152,9 @@ def array_containing(variants: list[Any]) -> Term:
 
 def not_empty(example: Any) -> Term:
     """A value of the example's type that is not null, ``""``, ``[]`` or ``{}``."""
-    if example in (None, "", [], {}):
+    if example in (None, "", [], {}, b""):
         raise MatcherError("not_empty() needs a non-empty example")
-    return Term(example, ({"match": "notEmpty"},))
+    return validated(Term(example, ({"match": "notEmpty"},)), "not_empty")
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,7 +182,11 @@ def regex(example: str | None = None, pattern: str | None = None) -> Term:
         ) from exc
     rule = {"match": "regex", "regex": pattern}
     if example is None:
-        return Term(example_for_regex(pattern), (rule,), {"type": "Regex", "regex": pattern})
+        try:
+            made = example_for_regex(pattern)
+        except ValueError as exc:
+            raise MatcherError(f"regex(): cannot make an example for {pattern!r}: {exc}") from exc
+        return Term(made, (rule,), {"type": "Regex", "regex": pattern})
     return Term(_checked(example, rule, "regex"), (rule,))
 
 
@@ -254,11 +258,21 @@ def uuid(example: str | None = None, *, format: str = "lower-case-hyphenated") -
 
 def content_type(example: Any, content_type: str) -> Term:
     """Binary content whose detected type (by its magic bytes) is ``content_type``."""
-    return Term(example, ({"match": "contentType", "value": content_type},))
+    return validated(
+        Term(example, ({"match": "contentType", "value": content_type},)), "content_type"
+    )
 
 
 def status_code(status: str | list[int] = "success", example: int = 200) -> Term:
     """An HTTP status in a class (``success``, ``clientError``, ...) or a list of codes."""
+    from accord.matching.http import compare_status
+    from accord.model.rules import MatchingRules
+
+    rules = MatchingRules()
+    rules.add("status", "", [{"match": "statusCode", "status": status}])
+    problems = compare_status(example, example, rules)
+    if problems:
+        raise MatcherError(f"status_code(): {problems[0].message}")
     return Term(example, ({"match": "statusCode", "status": status},))
 
 
@@ -269,6 +283,15 @@ _SAMPLE = dt.datetime(2020, 1, 1, 12, 0, 0, 0, tzinfo=dt.UTC)
 
 
 def _temporal(kind: str, default: str, example: str | None, fmt: str | None) -> Term:
+    try:
+        return _temporal_term(kind, default, example, fmt)
+    except ValueError as exc:
+        if isinstance(exc, MatcherError):
+            raise
+        raise MatcherError(f"{kind}(): bad format {fmt!r}: {exc}") from exc
+
+
+def _temporal_term(kind: str, default: str, example: str | None, fmt: str | None) -> Term:
     pattern = strftime_to_java(fmt) if fmt else default
     rule = {"match": kind, "format": pattern}
     generator = {"type": {"date": "Date", "time": "Time", "datetime": "DateTime"}[kind]}

@@ -128,12 +128,14 @@ class BrokerClient:
 
     def deploy(self, pacticipant: str, version: str, env_uuid: str, instance: str | None = None) -> dict[str, Any]:
         body = {"applicationInstance": instance} if instance else {}
+        self.put(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}", {})
         response = self.post(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/deployed-versions/environment/{q(env_uuid)}", body)
         assert response.status_code == 201, response.text
         data: dict[str, Any] = response.json()
         return data
 
     def release(self, pacticipant: str, version: str, env_uuid: str) -> dict[str, Any]:
+        self.put(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}", {})
         response = self.post(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/released-versions/environment/{q(env_uuid)}", {})
         assert response.status_code in (200, 201), response.text
         data: dict[str, Any] = response.json()

@@ -302,28 +302,10 @@ def test_v4_round_trip_keeps_everything_but_adds_keys(v4_file: Path) -> None:
     assert "version" in rewritten["metadata"]["accord"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ROUND-TRIP DIFF: write.interaction_to_json always writes 'key' "
-        "(interaction.key or interaction_key(...), a sha256 prefix) although pact-python/Rust "
-        "(pact_models 1.3.16) wrote no key; every interaction without one gains "
-        "'$.interactions[i].key'"
-    ),
-)
 def test_v4_round_trip_is_exact(v4_file: Path) -> None:
     assert roundtrip(v4_file, "V4") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ROUND-TRIP DIFF: write._message always writes 'metadata' (even {}); Rust omits it "
-        "for a V4 message without metadata, so an empty async message gains "
-        "'$.interactions[0].metadata: {}' and an empty sync request "
-        "'$.interactions[1].request.metadata: {}'"
-    ),
-)
 def test_v4_round_trip_of_empty_messages(tmp_path: Path) -> None:
     assert roundtrip(rust_v4_empty_messages(tmp_path), "V4", allow=(ADDED_KEY,)) == []
 
@@ -613,18 +595,6 @@ def test_a_written_file_loads_back_into_the_same_model(tmp_path: Path) -> None:
     )
 
 
-JSON_TEXT_BUG = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a JSON body whose value is a string that is itself valid JSON text ('123', "
-        "'true', '[1]') is written as that string (write.v4_body / write._v3_message) but "
-        "read back by decoding it (read.parse_v4_body / read.legacy_body via "
-        "body.decode_json_text), so the string '123' comes back as the number 123"
-    ),
-)
-
-
-@JSON_TEXT_BUG
 @pytest.mark.parametrize("spec", ["V3", "V4"])
 @pytest.mark.parametrize("value", ["123", "true", "[1]"])
 def test_json_string_body_that_looks_like_json(spec: str, value: str) -> None:

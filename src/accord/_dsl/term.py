@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.matching.path import Location, to_expression
+from accord.errors import MatcherError
+from accord.matching.path import ANY_INDEX, Location, to_expression
 from accord.model.rules import Rule, RuleList
 
 
@@ -46,13 +47,30 @@ def combine_terms(how: str, terms: Iterable[Term]) -> Term:
     """All rules of ``terms`` at one place, combined with AND or OR; the first example wins."""
     items = list(terms)
     if not items:
-        raise ValueError("combining needs at least one matcher")
+        raise MatcherError("combining needs at least one matcher")
     rules: list[Rule] = []
     for term in items:
         rules.extend(term.rules)
     generator = next((t.generator for t in items if t.generator), None)
     first = items[0]
-    return Term(first.value, tuple(rules), generator, how, first.repeat)
+    name = "all_of" if how == "AND" else "any_of"
+    return validated(Term(first.value, tuple(rules), generator, how, first.repeat), name)
+
+
+def validated(term: Term, name: str) -> Term:
+    """``term``, once its example is shown to satisfy its own rules (else MatcherError)."""
+    from accord.matching.json_body import compare_json
+
+    compiled = compile_value(term)
+    problems = compare_json(
+        compiled.example, compiled.example, compiled.rules, allow_unexpected_keys=False
+    )
+    if problems:
+        first = problems[0]
+        raise MatcherError(
+            f"{name}(): the example does not satisfy its own rules: {first.path}: {first.message}"
+        )
+    return term
 
 
 @dataclass(slots=True)
@@ -79,7 +97,7 @@ def _walk(value: Any, location: Location, out: Compiled) -> Any:
         if value.generator:
             out.generators[key] = dict(value.generator)
         if value.repeat is not None:
-            item = _walk(value.value, (*location, "[*]"), out)
+            item = _walk(value.value, (*location, ANY_INDEX), out)
             return [item] * value.repeat
         return _walk(value.value, location, out)
     if isinstance(value, dict):

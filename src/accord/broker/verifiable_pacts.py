@@ -85,6 +85,7 @@ def _main_branch_of_consumer() -> Any:
     return (
         sa.select(pacticipants.c.main_branch)
         .where(pacticipants.c.id == pp.c.consumer_id)
+        .correlate(pp)
         .scalar_subquery()
     )
 

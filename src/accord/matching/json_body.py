@@ -137,7 +137,7 @@ class JsonComparison:
         if not isinstance(actual, list):
             self._type_mismatch(expected, actual, location)
             return
-        rule_list, _ = self.rules.lookup(location)
+        rule_list, exact = self.rules.lookup(location)
         if rule_list is None or _only_equality(rule_list):
             self._strict_list(expected, actual, location)
             return
@@ -153,7 +153,9 @@ class JsonComparison:
                 for index, item in enumerate(actual):
                     for failure in check_all(rule.get("rules") or [], "AND", template, item):
                         self.fail((*location, index), failure, template, item)
-            elif name not in _COLLECTION_RULES:
+            elif name not in _COLLECTION_RULES and exact:
+                # A rule inherited from a parent reaches the items, not the list itself:
+                # min/max bind only the list the rule names.
                 problem = (
                     check_size(rule, actual) if name == "type" else check(rule, expected, actual)
                 )

@@ -73,8 +73,12 @@ def show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, default=_unjsonable)
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _unjsonable(value: Any) -> str:
+    return f"<{len(value)} bytes>" if isinstance(value, bytes) else repr(value)
 
 
 def show_typed(value: Any) -> str:
@@ -85,10 +89,10 @@ def show_typed(value: Any) -> str:
 def format_path(segments: tuple[str | int, ...] | list[str | int]) -> str:
     """``("$", "a", 0, "b c")`` -> ``$.a[0]['b c']``."""
     out = []
-    for segment in segments:
+    for position, segment in enumerate(segments):
         if isinstance(segment, int):
             out.append(f"[{segment}]")
-        elif segment == "$":
+        elif position == 0 and segment == "$":
             out.append("$")
         elif segment.isdigit():
             out.append(f"[{segment}]")

@@ -15,9 +15,9 @@ from functools import lru_cache
 from accord.errors import MatcherError
 
 ROOT = ("$",)
-STAR = "*"
-"""``.*``: any key or index."""
-ANY_INDEX = "[*]"
+STAR = "\ue000*"
+"""``.*``: any key or index. (Private-use prefix: no real key can be mistaken for it.)"""
+ANY_INDEX = "\ue000[*]"
 """``[*]``: any index."""
 
 Token = str | int
@@ -40,7 +40,7 @@ def parse_path(expression: str) -> tuple[Token, ...]:
         char = text[pos]
         if char == ".":
             pos += 1
-            if text.startswith("*", pos):
+            if text.startswith("*", pos) and (pos + 1 == len(text) or text[pos + 1] in ".["):
                 tokens.append(STAR)
                 pos += 1
                 continue
@@ -110,8 +110,8 @@ def weight(tokens: tuple[Token, ...], location: Location) -> int:
 def to_expression(location: Location) -> str:
     """The canonical expression for a concrete location (used when writing rules)."""
     out = []
-    for segment in location:
-        if segment == "$":
+    for position, segment in enumerate(location):
+        if position == 0 and segment == "$":
             out.append("$")
         elif isinstance(segment, int):
             out.append(f"[{segment}]")

@@ -170,4 +170,4 @@ class Pact:
 
 def spec_major(version: str) -> int:
     head = version.strip().lstrip("vV").split(".", 1)[0]
-    return int(head) if head.isdigit() else 0
+    return int(head) if head.isascii() and head.isdigit() else 0

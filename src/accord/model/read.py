@@ -117,6 +117,8 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
         ) from exc
     except RecursionError as exc:
         raise PactFileError("JSON nested too deeply", source=source) from exc
+    except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+        raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
     return parse_pact(data, source=source)
 
 
@@ -337,7 +339,7 @@ def parse_response(data: Any, major: int, at: At) -> HttpResponse:
     res = at.obj(data, "a response object")
     status = res.get("status")
     if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-        if isinstance(status, str) and status.isdigit():
+        if isinstance(status, str) and status.isascii() and status.isdigit():
             status = int(status)
         else:
             raise (at / "status").fail(f"expected an HTTP status code, found {_kind(status)}")
@@ -469,7 +471,7 @@ def parse_v4_body(value: Any, at: At, fallback_type: str | None = None) -> Body 
     if (isinstance(encoded, str) and encoded.lower() == "base64") or encoded is True:
         text = (at / "content").string(content, "base64 text")
         try:
-            raw = base64.b64decode(text, validate=False)
+            raw = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise (at / "content").fail(f"not valid base64: {exc}") from exc
         if is_json_type(content_type) and hint != "BINARY":

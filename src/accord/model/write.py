@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import tempfile
@@ -80,7 +79,8 @@ def interaction_to_json(interaction: Interaction) -> dict[str, Any]:
     out: dict[str, Any] = dict(interaction.extra)
     out["type"] = interaction.type
     out["description"] = interaction.description
-    out["key"] = interaction.key or interaction_key(interaction)
+    if interaction.key:
+        out["key"] = interaction.key
     out["pending"] = interaction.pending
     if interaction.provider_states:
         out["providerStates"] = [s.to_json() for s in interaction.provider_states]
@@ -103,19 +103,6 @@ def interaction_to_json(interaction: Interaction) -> dict[str, Any]:
         out["request"] = _message(interaction.request)
         out["response"] = [_message(m) for m in interaction.response]
     return out
-
-
-def interaction_key(interaction: Interaction) -> str:
-    """A stable key for an interaction that was given none (Rust also derives one)."""
-    seed = json.dumps(
-        [
-            interaction.type,
-            interaction.description,
-            [s.to_json() for s in interaction.provider_states],
-        ],
-        sort_keys=True,
-    )
-    return hashlib.sha256(seed.encode()).hexdigest()[:16]
 
 
 def _request(request: HttpRequest) -> dict[str, Any]:
@@ -152,7 +139,8 @@ def _message(message: MessageContents) -> dict[str, Any]:
     out: dict[str, Any] = dict(message.extra)
     if message.contents is not None:
         out["contents"] = v4_body(message.contents, message.content_type)
-    out["metadata"] = message.metadata
+    if message.metadata:
+        out["metadata"] = message.metadata
     if message.matching_rules:
         out["matchingRules"] = message.matching_rules.to_json()
     if message.generators:
@@ -176,6 +164,11 @@ def v4_body(body: Body, fallback_type: str | None = None) -> dict[str, Any]:
         else:
             out["content"] = text
             out["encoded"] = False
+    elif isinstance(content, str) and is_json_type(content_type) and _is_json_text(content):
+        # A JSON string whose text is itself JSON ("123") would read back as 123: keep it
+        # as JSON text, which V4 marks with encoded "json".
+        out["content"] = json.dumps(content)
+        out["encoded"] = "json"
     else:
         out["content"] = content
         out["encoded"] = False
@@ -184,6 +177,14 @@ def v4_body(body: Body, fallback_type: str | None = None) -> dict[str, Any]:
     if body.hint:
         out["contentTypeHint"] = body.hint
     return out
+
+
+def _is_json_text(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _v3_message(interaction: Interaction) -> dict[str, Any]:
@@ -199,10 +200,13 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
         out["providerStates"] = [s.to_json() for s in interaction.provider_states]
     body = message.contents
     if body is not None:
-        if isinstance(body.content, bytes):
-            out["contents"] = base64.b64encode(body.content).decode("ascii")
+        content = body.content
+        if isinstance(content, bytes):
+            out["contents"] = base64.b64encode(content).decode("ascii")
+        elif isinstance(content, str) and is_json_type(message.content_type):
+            out["contents"] = json.dumps(content) if _is_json_text(content) else content
         else:
-            out["contents"] = body.content
+            out["contents"] = content
     metadata = dict(message.metadata)
     content_type = message.content_type
     if content_type and not any(k.lower() in ("contenttype", "content-type") for k in metadata):
@@ -260,14 +264,14 @@ def merge(existing: Pact, incoming: Pact) -> Pact:
 
 
 @contextlib.contextmanager
-def _locked(target: Path) -> Iterator[None]:
-    lock_path = target.with_name(target.name + ".lock")
-    with open(lock_path, "a+b") as lock:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the pact directory itself, so no lock file is left behind."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def write_pact(
@@ -275,13 +279,15 @@ def write_pact(
 ) -> Path:
     """Write (merging by default) ``{consumer}-{provider}.json`` in ``directory``."""
     version = spec_string(spec)
+    if not pact.consumer.strip() or not pact.provider.strip():
+        raise PactWriteError("a pact needs non-blank consumer and provider names")
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PactWriteError(f"cannot create pact directory {folder}: {exc}") from exc
     target = pact_path(folder, pact)
-    with _locked(target):
+    with _locked(folder):
         to_write = pact
         if not overwrite and target.exists():
             try:

@@ -51,7 +51,7 @@ class Decision:
     def selector_for(self, pacticipant_id: int, version_id: int | None) -> Resolved | None:
         for resolved in self.specified:
             if resolved.pacticipant_id == pacticipant_id and (
-                resolved.versions is None or version_id in resolved.versions
+                resolved.versions is None or version_id is None or version_id in resolved.versions
             ):
                 return resolved
         return self.inferred.get(pacticipant_id)
@@ -62,6 +62,9 @@ class Decision:
         if resolved is None:
             name = self.names[pacticipant_id]
             return f"version {number} of {name}" if number else f"any version of {name}"
+        if number is None and resolved.versions:
+            # An unverified row: name the version(s) the selector stands for.
+            number = ", ".join(resolved.versions[k] for k in sorted(resolved.versions))
         return resolved.describe(number)
 
     @property

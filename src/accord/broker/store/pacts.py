@@ -361,6 +361,7 @@ def publications(
             name = (
                 sa.select(pacticipants.c.main_branch)
                 .where(pacticipants.c.id == pact_publications.c.consumer_id)
+                .correlate(pact_publications)
                 .scalar_subquery()
             )
         conditions.append(

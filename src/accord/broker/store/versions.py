@@ -162,6 +162,7 @@ def tags_for(conn: Connection, version_ids: Iterable[int]) -> dict[int, list[Row
     newest = (
         sa.select(sa.func.max(tags.c.version_id))
         .where(tags.c.pacticipant_id == t.c.pacticipant_id, tags.c.name == t.c.name)
+        .correlate(t)
         .scalar_subquery()
     )
     rows = conn.execute(
@@ -268,6 +269,7 @@ def branches_for(conn: Connection, version_ids: Iterable[int]) -> dict[int, list
     head = (
         sa.select(sa.func.max(branch_versions.c.version_id))
         .where(branch_versions.c.branch_id == bv.c.branch_id)
+        .correlate(bv)
         .scalar_subquery()
     )
     rows = conn.execute(

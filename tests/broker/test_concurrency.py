@@ -1,0 +1,154 @@
+"""Many clients publishing at once lose nothing: 20 threads × 50 publishes against one
+server (each backend), and against two server processes sharing one PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import psycopg
+import pytest
+
+from tests.broker.support import BrokerClient, Names, b64, message_pact
+
+CLIENTS = 20
+PUBLISHES = 50
+
+
+def publish_body(consumer: str, provider: str, version: str, description: str) -> dict[str, object]:
+    return {
+        "pacticipantName": consumer,
+        "pacticipantVersionNumber": version,
+        "branch": "main",
+        "tags": ["dev", f"build-{version}"],
+        "contracts": [{"consumerName": consumer, "providerName": provider, "content": b64(message_pact(consumer, provider, description))}],
+    }
+
+
+def hammer(urls: list[str], names: Names) -> tuple[list[str], str]:
+    """20 clients × 50 publishes, spread over ``urls``; 5 consumers share one provider, and
+    every client also publishes one shared version with identical content."""
+    provider = names("Provider")
+
+    def client(index: int) -> list[str]:
+        consumer = names(f"Consumer{index % 5}")
+        failures = []
+        with httpx.Client(base_url=urls[index % len(urls)], timeout=60) as http:
+            shared = http.post("/contracts/publish", json=publish_body(consumer, provider, "shared", "same"))
+            if shared.status_code != 200:
+                failures.append(f"shared: {shared.status_code} {shared.text}")
+            for n in range(PUBLISHES):
+                version = f"{index}.{n}"
+                response = http.post("/contracts/publish", json=publish_body(consumer, provider, version, f"event {version}"))
+                if response.status_code != 200:
+                    failures.append(f"{version}: {response.status_code} {response.text}")
+        return failures
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        failures = [f for result in pool.map(client, range(CLIENTS)) for f in result]
+    return failures, provider
+
+
+def check_nothing_lost(broker: BrokerClient, names: Names, provider: str) -> None:
+    total = CLIENTS * PUBLISHES
+    assert broker.count_rows("pact_publications", names.suffix) == total + 5
+    assert broker.count_rows("pact_versions", names.suffix) == total + 5
+    assert broker.count_rows("versions", names.suffix) == total + 5
+    assert broker.count_rows("tags", names.suffix) == 2 * (total + 5)
+    assert broker.count_rows("branches", names.suffix) == 5
+    assert broker.count_rows("integrations", names.suffix) == 5
+    assert broker.scalar("SELECT count(*) FROM pacticipants WHERE name LIKE :p", p=f"%{names.suffix}") == 6
+    assert broker.scalar(
+        "SELECT count(*) FROM branch_versions bv JOIN pacticipants p ON p.id = bv.pacticipant_id WHERE p.name LIKE :p",
+        p=f"%{names.suffix}",
+    ) == total + 5
+    selected = broker.for_verification(provider, {"consumerVersionSelectors": [{"tag": "dev"}]})
+    assert len(selected["_embedded"]["pacts"]) == total + 5
+    for index in (0, 7, 19):
+        consumer = names(f"Consumer{index % 5}")
+        pact = broker.pact(provider, consumer, f"{index}.{PUBLISHES - 1}")
+        assert pact["messages"][0]["description"] == f"event {index}.{PUBLISHES - 1}"
+        assert broker.get(f"/pacticipants/{consumer}").json()["mainBranch"] == "main"
+
+
+def test_twenty_clients_publishing_at_once(broker: BrokerClient, names: Names) -> None:
+    failures, provider = hammer([broker.url], names)
+    assert failures == []
+    check_nothing_lost(broker, names, provider)
+
+
+# --- two processes, one PostgreSQL database ---------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def fresh_postgres(postgres_url: str) -> Iterator[str]:
+    """An empty database, so the two processes also race to migrate it."""
+    head, _, _ = postgres_url.rpartition("/")
+    name = f"accord_broker_twoproc_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{head}/{name}"
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_process(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "accord.broker", "--database-url", database_url, "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_ready(process: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise AssertionError(f"broker process exited with {process.returncode}:\n{output}")
+        try:
+            if httpx.get(f"{url}/diagnostic/status/heartbeat", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"broker at {url} did not start")
+
+
+def test_two_server_processes_on_one_postgres(fresh_postgres: str, names: Names) -> None:
+    started = [start_process(fresh_postgres) for _ in range(2)]
+    try:
+        for process, url in started:
+            wait_ready(process, url)
+        failures, provider = hammer([url for _, url in started], names)
+        assert failures == []
+        broker = BrokerClient(started[0][1], fresh_postgres)
+        try:
+            check_nothing_lost(broker, names, provider)
+        finally:
+            broker.close()
+    finally:
+        for process, _ in started:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
