@@ -242,8 +242,9 @@ def failing_state(ctx: Context) -> Bench:
         if result.ok:
             raise BenchError("the failing state handler did not fail verification")
         error = result.results[0].error or ""
-        shown = "yes" if w.FAILURE_TEXT in error else "NO"
-        return f"reason shown: {shown}: {error}"
+        if w.FAILURE_TEXT not in error:
+            raise BenchError(f"the result does not name the exception: {error!r}")
+        return f"reason shown: yes: {error}"
 
     return Bench(lambda: work, check)
 

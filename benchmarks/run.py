@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python -m benchmarks.run              # everything, full repeats (~5 minutes)
+    .venv/bin/python -m benchmarks.run              # everything, full repeats (~3 minutes)
     .venv/bin/python -m benchmarks.run --quick      # fewer repeats, pact-python cut short
     .venv/bin/python -m benchmarks.run --only provider --only growth
     .venv/bin/python -m benchmarks.run --profile accord.provider1k   # where accord spends time
@@ -191,7 +191,7 @@ def measure(key: str, quick: bool) -> Sample:
                 command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
             )
         except subprocess.TimeoutExpired as expired:
-            sample = Sample(error=f"no result within {timeout:g} s; stopped")
+            sample = Sample(error=f"no result within {timeout:g} s; stopped", stopped_after=timeout)
             stderr = _text(expired.stderr)
         else:
             stderr = done.stderr
@@ -271,20 +271,19 @@ def row_cells(row: Row, samples: dict[str, Sample]) -> list[str]:
         return [accord, "—", "—", row.target_text, "yes" if growth <= row.target else "**NO**"]
     ratio = "—"
     if peer is not None and peer.median is not None and mine.median:
-        ratio = f"×{peer.median / mine.median:,.1f}"
-    elif peer is not None and peer.error and mine.median:
-        ratio = "—"
+        times = peer.median / mine.median
+        ratio = f"×{times:,.0f}" if times >= 100 else f"×{times:.1f}"
     met = "no result"
     if mine.median is not None:
         ok = mine.median < row.target if row.strict else mine.median <= row.target
         met = "yes" if ok else "**NO**"
     peer_cell = cell(peer) if row.peer else "n/a"
-    if peer is not None and peer.error and peer.error.startswith("no result within"):
-        peer_cell = f"> {peer.error.split()[3]} s (stopped)"
+    if peer is not None and peer.stopped_after is not None:
+        peer_cell = f"> {peer.stopped_after:g} s (stopped)"
     return [cell(mine), peer_cell, ratio, row.target_text, met]
 
 
-def notes_for(rows: Sequence[Row], samples: dict[str, Sample]) -> list[str]:
+def notes_for(samples: dict[str, Sample]) -> list[str]:
     lines: list[str] = []
     for key, sample in samples.items():
         parts = [*([sample.label] if sample.label else []), *sample.notes]
@@ -363,7 +362,7 @@ def report(
         "fraction of the work and scaled (see notes). ÷ > 1 means accord is faster.",
         "",
         "Notes:",
-        *notes_for(rows, samples),
+        *notes_for(samples),
     ]
     return "\n".join(lines)
 
@@ -372,13 +371,22 @@ def report(
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repeats, shorter timeouts")
     parser.add_argument(
         "--only", action="append", choices=CASES, metavar="NAME", help=f"one of {', '.join(CASES)}"
     )
     parser.add_argument("--output", type=Path, help="also write the Markdown report here")
-    parser.add_argument("--profile", choices=sorted(FACTORIES), metavar="KEY", help="profile")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(FACTORIES),
+        metavar="KEY",
+        help=f"cProfile one run of a measurement in this process: {', '.join(sorted(FACTORIES))}",
+    )
     parser.add_argument("--worker", choices=sorted(FACTORIES), help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)

@@ -53,6 +53,8 @@ class Sample:
     scale: float = 1.0
     label: str = ""
     error: str | None = None
+    stopped_after: float | None = None
+    """Set when the runner stopped the measurement at this timeout (seconds)."""
 
     @property
     def median(self) -> float | None:
@@ -65,26 +67,69 @@ class Sample:
             "scale": self.scale,
             "label": self.label,
             "error": self.error,
+            "stopped_after": self.stopped_after,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Sample:
         return cls(
-            list(data["times"]), list(data["notes"]), data["scale"], data["label"], data["error"]
+            list(data["times"]),
+            list(data["notes"]),
+            data["scale"],
+            data["label"],
+            data["error"],
+            data.get("stopped_after"),
         )
+
+
+class GcClock:
+    """Time spent in the cyclic garbage collector, and how many full collections ran.
+
+    Large pacts allocate hundreds of thousands of long-lived containers, and CPython's
+    full (generation 2) collections then rescan all of them: cost that grows faster than
+    the work. Reporting it separates "slow code" from "slow collector".
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._started
+        self.full += info["generation"] == 2
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
 
 
 def run_bench(bench: Bench, repeats: int) -> Sample:
     """Time ``bench`` ``repeats`` times; a garbage collection first keeps runs comparable."""
     sample = Sample(scale=bench.scale, label=bench.label)
+    in_gc: list[tuple[float, float, int]] = []
     for _ in range(repeats):
         work = bench.prepare()
         gc.collect()
-        started = time.perf_counter()
-        outcome = work()
-        elapsed = time.perf_counter() - started
+        with GcClock() as clock:
+            started = time.perf_counter()
+            outcome = work()
+            elapsed = time.perf_counter() - started
         note = bench.check(outcome)
         sample.times.append(elapsed * bench.scale)
+        in_gc.append((clock.seconds / elapsed if elapsed else 0.0, clock.seconds, clock.full))
         if note and note not in sample.notes:
             sample.notes.append(note)
+    share, seconds, full = sorted(in_gc)[len(in_gc) // 2]
+    if share >= 0.05:
+        sample.notes.append(
+            f"garbage collector: {share:.0%} of a median run ({seconds:.3f} s, "
+            f"{full} full collections)"
+        )
     return sample

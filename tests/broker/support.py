@@ -7,7 +7,6 @@ import json
 import uuid
 from collections.abc import Iterable
 from typing import Any
-
 from urllib.parse import quote
 
 import httpx
@@ -29,7 +28,9 @@ class Names:
         return f"{base}-{self.suffix}"
 
 
-def message_pact(consumer: str, provider: str, *descriptions: str, content: Any = None) -> dict[str, Any]:
+def message_pact(
+    consumer: str, provider: str, *descriptions: str, content: Any = None
+) -> dict[str, Any]:
     """A V3 message pact with one message per description."""
     return {
         "consumer": {"name": consumer},
@@ -109,14 +110,20 @@ class BrokerClient:
         return data
 
     def pact(self, provider: str, consumer: str, version: str) -> dict[str, Any]:
-        response = self.get(f"/pacts/provider/{q(provider)}/consumer/{q(consumer)}/version/{q(version)}")
+        response = self.get(
+            f"/pacts/provider/{q(provider)}/consumer/{q(consumer)}/version/{q(version)}"
+        )
         assert response.status_code == 200, response.text
         data: dict[str, Any] = response.json()
         return data
 
-    def verify(self, pact_doc: dict[str, Any], provider_version: str, success: bool = True) -> dict[str, Any]:
+    def verify(
+        self, pact_doc: dict[str, Any], provider_version: str, success: bool = True
+    ) -> dict[str, Any]:
         href = pact_doc["_links"]["pb:publish-verification-results"]["href"]
-        response = self.http.post(href, json={"success": success, "providerApplicationVersion": provider_version})
+        response = self.http.post(
+            href, json={"success": success, "providerApplicationVersion": provider_version}
+        )
         assert response.status_code == 201, response.text
         data: dict[str, Any] = response.json()
         return data
@@ -126,37 +133,54 @@ class BrokerClient:
         assert response.status_code == 201, response.text
         return str(response.json()["uuid"])
 
-    def deploy(self, pacticipant: str, version: str, env_uuid: str, instance: str | None = None) -> dict[str, Any]:
+    def deploy(
+        self, pacticipant: str, version: str, env_uuid: str, instance: str | None = None
+    ) -> dict[str, Any]:
         body = {"applicationInstance": instance} if instance else {}
         self.put(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}", {})
-        response = self.post(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/deployed-versions/environment/{q(env_uuid)}", body)
+        response = self.post(
+            f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/deployed-versions/environment/{q(env_uuid)}",
+            body,
+        )
         assert response.status_code == 201, response.text
         data: dict[str, Any] = response.json()
         return data
 
     def release(self, pacticipant: str, version: str, env_uuid: str) -> dict[str, Any]:
         self.put(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}", {})
-        response = self.post(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/released-versions/environment/{q(env_uuid)}", {})
+        response = self.post(
+            f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/released-versions/environment/{q(env_uuid)}",
+            {},
+        )
         assert response.status_code in (200, 201), response.text
         data: dict[str, Any] = response.json()
         return data
 
     def tag(self, pacticipant: str, version: str, tag: str) -> None:
-        response = self.put(f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/tags/{q(tag)}", {})
+        response = self.put(
+            f"/pacticipants/{q(pacticipant)}/versions/{q(version)}/tags/{q(tag)}", {}
+        )
         assert response.status_code in (200, 201), response.text
 
     def branch(self, pacticipant: str, version: str, branch: str) -> None:
-        response = self.put(f"/pacticipants/{q(pacticipant)}/branches/{q(branch)}/versions/{q(version)}", {})
+        response = self.put(
+            f"/pacticipants/{q(pacticipant)}/branches/{q(branch)}/versions/{q(version)}", {}
+        )
         assert response.status_code in (200, 201), response.text
 
-    def for_verification(self, provider: str, body: dict[str, Any], expect: int = 200) -> dict[str, Any]:
+    def for_verification(
+        self, provider: str, body: dict[str, Any], expect: int = 200
+    ) -> dict[str, Any]:
         response = self.post(f"/pacts/provider/{q(provider)}/for-verification", body)
         assert response.status_code == expect, response.text
         data: dict[str, Any] = response.json()
         return data
 
     def can_i_deploy(self, pacticipant: str, version: str, environment: str) -> dict[str, Any]:
-        response = self.get("/can-i-deploy", params={"pacticipant": pacticipant, "version": version, "environment": environment})
+        response = self.get(
+            "/can-i-deploy",
+            params={"pacticipant": pacticipant, "version": version, "environment": environment},
+        )
         assert response.status_code == 200, response.text
         data: dict[str, Any] = response.json()
         return data

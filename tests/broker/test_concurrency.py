@@ -28,7 +28,13 @@ def publish_body(consumer: str, provider: str, version: str, description: str) -
         "pacticipantVersionNumber": version,
         "branch": "main",
         "tags": ["dev", f"build-{version}"],
-        "contracts": [{"consumerName": consumer, "providerName": provider, "content": b64(message_pact(consumer, provider, description))}],
+        "contracts": [
+            {
+                "consumerName": consumer,
+                "providerName": provider,
+                "content": b64(message_pact(consumer, provider, description)),
+            }
+        ],
     }
 
 
@@ -41,12 +47,17 @@ def hammer(urls: list[str], names: Names) -> tuple[list[str], str]:
         consumer = names(f"Consumer{index % 5}")
         failures = []
         with httpx.Client(base_url=urls[index % len(urls)], timeout=60) as http:
-            shared = http.post("/contracts/publish", json=publish_body(consumer, provider, "shared", "same"))
+            shared = http.post(
+                "/contracts/publish", json=publish_body(consumer, provider, "shared", "same")
+            )
             if shared.status_code != 200:
                 failures.append(f"shared: {shared.status_code} {shared.text}")
             for n in range(PUBLISHES):
                 version = f"{index}.{n}"
-                response = http.post("/contracts/publish", json=publish_body(consumer, provider, version, f"event {version}"))
+                response = http.post(
+                    "/contracts/publish",
+                    json=publish_body(consumer, provider, version, f"event {version}"),
+                )
                 if response.status_code != 200:
                     failures.append(f"{version}: {response.status_code} {response.text}")
         return failures
@@ -64,11 +75,18 @@ def check_nothing_lost(broker: BrokerClient, names: Names, provider: str) -> Non
     assert broker.count_rows("tags", names.suffix) == 2 * (total + 5)
     assert broker.count_rows("branches", names.suffix) == 5
     assert broker.count_rows("integrations", names.suffix) == 5
-    assert broker.scalar("SELECT count(*) FROM pacticipants WHERE name LIKE :p", p=f"%{names.suffix}") == 6
-    assert broker.scalar(
-        "SELECT count(*) FROM branch_versions bv JOIN pacticipants p ON p.id = bv.pacticipant_id WHERE p.name LIKE :p",
-        p=f"%{names.suffix}",
-    ) == total + 5
+    assert (
+        broker.scalar("SELECT count(*) FROM pacticipants WHERE name LIKE :p", p=f"%{names.suffix}")
+        == 6
+    )
+    assert (
+        broker.scalar(
+            "SELECT count(*) FROM branch_versions bv JOIN pacticipants p "
+            "ON p.id = bv.pacticipant_id WHERE p.name LIKE :p",
+            p=f"%{names.suffix}",
+        )
+        == total + 5
+    )
     selected = broker.for_verification(provider, {"consumerVersionSelectors": [{"tag": "dev"}]})
     assert len(selected["_embedded"]["pacts"]) == total + 5
     for index in (0, 7, 19):
@@ -110,7 +128,17 @@ def fresh_postgres(postgres_url: str) -> Iterator[str]:
 def start_process(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "accord.broker", "--database-url", database_url, "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "accord.broker",
+            "--database-url",
+            database_url,
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -8,14 +8,20 @@ from tests.broker.support import BrokerClient, Names, message_pact, q
 def test_create_read_update_delete_pacticipant(broker: BrokerClient, names: Names) -> None:
     foo = names("Foo")
     assert broker.get(f"/pacticipants/{foo}").status_code == 404
-    created = broker.post("/pacticipants", {"name": foo, "mainBranch": "trunk", "repositoryUrl": "https://git/foo"})
+    created = broker.post(
+        "/pacticipants", {"name": foo, "mainBranch": "trunk", "repositoryUrl": "https://git/foo"}
+    )
     assert created.status_code == 201
     doc = created.json()
     assert doc["mainBranch"] == "trunk" and doc["repositoryUrl"] == "https://git/foo"
     for rel in ("pb:version-tag", "pb:branch-version", "pb:versions", "pb:branches"):
         assert rel in doc["_links"]
     assert broker.post("/pacticipants", {"name": foo}).status_code == 409
-    patched = broker.http.patch(f"/pacticipants/{foo}", json={"displayName": "The Foo"}, headers={"Content-Type": "application/merge-patch+json"})
+    patched = broker.http.patch(
+        f"/pacticipants/{foo}",
+        json={"displayName": "The Foo"},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
     assert patched.json()["displayName"] == "The Foo" and patched.json()["mainBranch"] == "trunk"
     listing = broker.get("/pacticipants").json()
     assert foo in {p["name"] for p in listing["_embedded"]["pacticipants"]}
@@ -28,7 +34,10 @@ def test_create_read_update_delete_pacticipant(broker: BrokerClient, names: Name
 
 def test_versions_tags_and_latest(broker: BrokerClient, names: Names) -> None:
     foo = names("Foo")
-    created = broker.put(f"/pacticipants/{foo}/versions/1", {"buildUrl": "http://ci/1", "branch": "main", "tags": ["dev"]})
+    created = broker.put(
+        f"/pacticipants/{foo}/versions/1",
+        {"buildUrl": "http://ci/1", "branch": "main", "tags": ["dev"]},
+    )
     assert created.status_code == 201
     assert broker.put(f"/pacticipants/{foo}/versions/1", {}).status_code == 200
     tag = broker.put(f"/pacticipants/{foo}/versions/2/tags/prod", {"name": "prod"})
@@ -58,15 +67,25 @@ def test_branches_and_deleting_one_keeps_the_versions(broker: BrokerClient, name
     foo, bar = names("Foo"), names("Bar")
     broker.publish(foo, "1", [message_pact(foo, bar)], branch="main")
     broker.publish(foo, "2", [message_pact(foo, bar, "b")], branch="feat/x")
-    added = broker.put(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/versions/3", {"name": "feat/x"})
+    added = broker.put(
+        f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/versions/3", {"name": "feat/x"}
+    )
     assert added.status_code == 201
-    assert broker.put(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/versions/3", {}).status_code == 200
+    assert (
+        broker.put(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/versions/3", {}).status_code
+        == 200
+    )
     branches = broker.get(f"/pacticipants/{foo}/branches").json()
     assert {b["name"] for b in branches["_embedded"]["branches"]} == {"main", "feat/x"}
     on_branch = broker.get(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/versions").json()
     assert [v["number"] for v in on_branch["_embedded"]["versions"]] == ["3", "2"]
-    assert broker.get(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/latest-version").json()["number"] == "3"
-    assert broker.get(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/versions/2").status_code == 200
+    assert (
+        broker.get(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/latest-version").json()["number"]
+        == "3"
+    )
+    assert (
+        broker.get(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}/versions/2").status_code == 200
+    )
 
     deleted = broker.http.delete(f"/pacticipants/{q(foo)}/branches/{q('feat/x')}")
     assert deleted.status_code == 204 and "content-type" not in deleted.headers
@@ -78,7 +97,9 @@ def test_branches_and_deleting_one_keeps_the_versions(broker: BrokerClient, name
     assert selected["_embedded"]["pacts"] == []
 
 
-def test_main_branch_is_detected_from_the_first_candidate(broker: BrokerClient, names: Names) -> None:
+def test_main_branch_is_detected_from_the_first_candidate(
+    broker: BrokerClient, names: Names
+) -> None:
     foo, bar = names("Foo"), names("Bar")
     broker.publish(foo, "1", [message_pact(foo, bar)], branch="feature")
     assert broker.get(f"/pacticipants/{foo}").json()["mainBranch"] is None

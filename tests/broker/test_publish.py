@@ -32,12 +32,19 @@ def test_index_has_every_relation_clients_follow(broker: BrokerClient) -> None:
 def test_publish_contracts_then_fetch_every_way(broker: BrokerClient, names: Names) -> None:
     foo, bar, baz = names("Foo"), names("Bar"), names("Baz")
     body = broker.publish(
-        foo, "1.0.0", [message_pact(foo, bar, "a"), message_pact(foo, baz, "b")], branch="main", tags=["dev"]
+        foo,
+        "1.0.0",
+        [message_pact(foo, bar, "a"), message_pact(foo, baz, "b")],
+        branch="main",
+        tags=["dev"],
     )
     assert [n["type"] for n in body["notices"]].count("success") == 2
     assert body["_embedded"]["version"]["number"] == "1.0.0"
     contracts = body["_links"]["pb:contracts"]
-    assert {c["name"] for c in contracts} == {f"Pact between {foo} (1.0.0) and {bar}", f"Pact between {foo} (1.0.0) and {baz}"}
+    assert {c["name"] for c in contracts} == {
+        f"Pact between {foo} (1.0.0) and {bar}",
+        f"Pact between {foo} (1.0.0) and {baz}",
+    }
     for link in contracts:
         assert link["title"] == "Pact" and link["href"].startswith(broker.url)
     for log in body["logs"]:
@@ -46,7 +53,12 @@ def test_publish_contracts_then_fetch_every_way(broker: BrokerClient, names: Nam
     pact = broker.pact(bar, foo, "1.0.0")
     assert pact["consumer"]["name"] == foo and pact["messages"][0]["description"] == "a"
     links = pact["_links"]
-    for rel in ("pb:publish-verification-results", "pb:provider", "pb:consumer-version", "pb:pact-version"):
+    for rel in (
+        "pb:publish-verification-results",
+        "pb:provider",
+        "pb:consumer-version",
+        "pb:pact-version",
+    ):
         assert rel in links
     sha_href = links["pb:pact-version"]["href"]
     assert broker.http.get(sha_href).json()["messages"] == pact["messages"]
@@ -86,7 +98,11 @@ def test_identical_content_is_stored_once(broker: BrokerClient, names: Names) ->
     foo, bar = names("Foo"), names("Bar")
     pact = message_pact(foo, bar, "a", "b")
     broker.publish(foo, "1", [pact])
-    reordered = dict(pact, messages=list(reversed(pact["messages"])), metadata={"pactSpecification": {"version": "3.0.0"}, "client": "x"})
+    reordered = dict(
+        pact,
+        messages=list(reversed(pact["messages"])),
+        metadata={"pactSpecification": {"version": "3.0.0"}, "client": "x"},
+    )
     broker.publish(foo, "2", [reordered])
     broker.publish(foo, "3", [message_pact(foo, bar, "c")])
     one, two = broker.pact(bar, foo, "1"), broker.pact(bar, foo, "2")
@@ -95,10 +111,14 @@ def test_identical_content_is_stored_once(broker: BrokerClient, names: Names) ->
     assert broker.count_rows("pact_publications", foo) == 3
 
 
-def test_changing_published_content_is_refused_and_changes_nothing(broker: BrokerClient, names: Names) -> None:
+def test_changing_published_content_is_refused_and_changes_nothing(
+    broker: BrokerClient, names: Names
+) -> None:
     foo, bar = names("Foo"), names("Bar")
     broker.publish(foo, "1", [message_pact(foo, bar, "a")])
-    conflict = broker.publish(foo, "1", [message_pact(foo, bar, "changed")], tags=["new-tag"], expect=409)
+    conflict = broker.publish(
+        foo, "1", [message_pact(foo, bar, "changed")], tags=["new-tag"], expect=409
+    )
     assert conflict["errors"]["contracts"]
     assert conflict["notices"][0]["type"] == "error"
     assert broker.pact(bar, foo, "1")["messages"][0]["description"] == "a"
@@ -112,7 +132,9 @@ def test_merge_adds_interactions_and_refuses_conflicts(broker: BrokerClient, nam
     broker.publish(foo, "1", [message_pact(foo, bar, "a")])
     broker.publish(foo, "1", [message_pact(foo, bar, "b")], merge=True)
     assert [m["description"] for m in broker.pact(bar, foo, "1")["messages"]] == ["a", "b"]
-    broker.publish(foo, "1", [message_pact(foo, bar, "a", content={"other": True})], merge=True, expect=409)
+    broker.publish(
+        foo, "1", [message_pact(foo, bar, "a", content={"other": True})], merge=True, expect=409
+    )
 
 
 def test_pact_lists_previous_distinct_and_diffs(broker: BrokerClient, names: Names) -> None:
@@ -122,7 +144,9 @@ def test_pact_lists_previous_distinct_and_diffs(broker: BrokerClient, names: Nam
     broker.publish(foo, "3", [message_pact(foo, bar, "a", "b")])
     pair = f"/pacts/provider/{bar}/consumer/{foo}"
     versions = broker.get(f"{pair}/versions").json()
-    assert [p["_embedded"]["consumerVersion"]["number"] for p in versions["_embedded"]["pacts"]] == ["3", "2", "1"]
+    assert [
+        p["_embedded"]["consumerVersion"]["number"] for p in versions["_embedded"]["pacts"]
+    ] == ["3", "2", "1"]
     previous = broker.get(f"{pair}/version/3/previous-distinct").json()
     assert previous["_links"]["pb:consumer-version"]["name"] == "2"
     diff = broker.get(f"{pair}/version/3/diff/previous-distinct")
@@ -142,7 +166,9 @@ def test_stored_content_is_the_published_pact(broker: BrokerClient, names: Names
     fetched = broker.pact(bar, foo, "1")
     for key in ("consumer", "provider", "messages", "metadata"):
         assert fetched[key] == pact[key]
-    assert json.loads(broker.get(f"/pacts/provider/{bar}/consumer/{foo}/version/1").content)["createdAt"]
+    assert json.loads(broker.get(f"/pacts/provider/{bar}/consumer/{foo}/version/1").content)[
+        "createdAt"
+    ]
 
 
 def test_names_with_spaces_and_slashes_round_trip(broker: BrokerClient, names: Names) -> None:
@@ -153,3 +179,13 @@ def test_names_with_spaces_and_slashes_round_trip(broker: BrokerClient, names: N
     assert broker.http.get(links["pb:consumer-version"]["href"]).json()["branch"] == "feat/x"
     branch = broker.get(f"/pacticipants/{q(foo)}/branches/feat%2Fx")
     assert branch.status_code == 200 and branch.json()["name"] == "feat/x"
+
+
+def test_provider_states_of_the_latest_pacts(broker: BrokerClient, names: Names) -> None:
+    foo, baz, bar = names("Foo"), names("Baz"), names("Bar")
+    broker.publish(foo, "1", [message_pact(foo, bar, "a")], branch="main")
+    broker.publish(baz, "1", [message_pact(baz, bar, "b")])
+    body = broker.get(f"/pacts/provider/{bar}/provider-states").json()
+    assert body["providerStates"] == [
+        {"name": "a user exists", "params": {"id": 1}, "consumers": [foo, baz]}
+    ]

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
-from typing import Any
 from urllib.parse import parse_qsl
 
 import anyio.to_thread
@@ -205,5 +204,3 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.broker = broker
     return app
 
-
-Listener = Callable[[BrokerEvent], Any]

@@ -12,6 +12,7 @@ from accord.broker.resources import (
     matrix,
     pacticipants,
     pacts,
+    provider_states,
     verifications,
     versions,
 )
@@ -20,6 +21,7 @@ MODULES = (
     index,
     contracts,
     pacts,
+    provider_states,
     for_verification,
     verifications,
     pacticipants,

@@ -115,8 +115,9 @@ def parse_selector(
     present = {k for k, v in sel.items() if v is not None}
     if not present & set(KEY_FIELDS):
         problems.append(
-            "must specify a value for environment or tag or branch, or specify mainBranch=true, "
-            "matchingBranch=true, latest=true, deployed=true, released=true or deployedOrReleased=true"
+            "must specify a value for environment or tag or branch, or specify "
+            "mainBranch=true, matchingBranch=true, latest=true, deployed=true, released=true "
+            "or deployedOrReleased=true"
         )
     main_branch = _true_only(sel, "mainBranch", problems)
     matching = _true_only(sel, "matchingBranch", problems)

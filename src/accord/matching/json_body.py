@@ -15,8 +15,8 @@ from typing import Any
 
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
-from accord.matching.rule_index import RuleIndex
-from accord.matching.values import check, check_all, check_size, rule_name
+from accord.matching.rule_index import RuleIndex, RuleNode
+from accord.matching.values import check, check_all, check_size, json_equal, rule_name
 from accord.model.rules import Rule, RuleList
 
 _COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
@@ -27,7 +27,11 @@ def _only_equality(rule_list: RuleList) -> bool:
 
 
 class JsonComparison:
-    """One comparison run; collects mismatches as it walks both values in step."""
+    """One comparison run; collects mismatches as it walks both values in step.
+
+    Each value is visited with its location (for messages) and its :class:`RuleNode` (for
+    the rules), so the walk never searches the rules again for a shape it has seen.
+    """
 
     __slots__ = ("allow_unexpected_keys", "kind", "mismatches", "rules")
 
@@ -42,44 +46,52 @@ class JsonComparison:
             Mismatch(self.kind, format_path(location), message, expected, actual)
         )
 
-    def compare(self, expected: Any, actual: Any, location: Location = ("$",)) -> list[Mismatch]:
+    def compare(
+        self,
+        expected: Any,
+        actual: Any,
+        location: Location = ("$",),
+        node: RuleNode | None = None,
+    ) -> list[Mismatch]:
+        node = node or self.rules.root()
         if isinstance(expected, dict):
-            self._map(expected, actual, location)
+            self._map(expected, actual, location, node)
         elif isinstance(expected, list):
-            self._list(expected, actual, location)
+            self._list(expected, actual, location, node)
         else:
-            self._leaf(expected, actual, location)
+            self._leaf(expected, actual, location, node)
         return self.mismatches
 
     # -- leaves --------------------------------------------------------------------------
 
-    def _leaf(self, expected: Any, actual: Any, location: Location) -> None:
-        rule_list, _ = self.rules.lookup(location)
-        if rule_list is None:
-            failure = check({"match": "equality"}, expected, actual)
-            if failure:
-                self.fail(location, failure, expected, actual)
+    def _leaf(self, expected: Any, actual: Any, location: Location, node: RuleNode) -> None:
+        if node.rules is None:
+            if not json_equal(expected, actual):
+                message = f"Expected {show_typed(actual)} to be equal to {show_typed(expected)}"
+                self.fail(location, message, expected, actual)
             return
-        for failure in check_all(rule_list.rules, rule_list.combine, expected, actual):
+        for failure in node.failures(expected, actual):
             self.fail(location, failure, expected, actual)
 
     # -- maps ----------------------------------------------------------------------------
 
-    def _map(self, expected: dict[str, Any], actual: Any, location: Location) -> None:
+    def _map(
+        self, expected: dict[str, Any], actual: Any, location: Location, node: RuleNode
+    ) -> None:
         if not isinstance(actual, dict):
-            self._type_mismatch(expected, actual, location)
+            self._type_mismatch(expected, actual, location, node)
             return
-        rule_list, _ = self.rules.lookup(location)
+        rule_list = node.rules
         walk_keys = True
         if rule_list is not None and not _only_equality(rule_list):
             for rule in rule_list.rules:
                 name = rule_name(rule)
                 if name == "values":
                     walk_keys = False
-                    self._each_value_like(expected, actual, location, None)
+                    self._each_value_like(expected, actual, location, node, None)
                 elif name == "eachValue":
                     walk_keys = False
-                    self._each_value_like(expected, actual, location, rule)
+                    self._each_value_like(expected, actual, location, node, rule)
                 elif name == "eachKey":
                     walk_keys = False
                     self._each_key(rule, actual, location)
@@ -88,9 +100,15 @@ class JsonComparison:
                     if failure:
                         self.fail(location, failure, expected, actual)
         if walk_keys:
-            self._keys(expected, actual, location)
+            self._keys(expected, actual, location, node)
 
-    def _keys(self, expected: dict[str, Any], actual: dict[str, Any], location: Location) -> None:
+    def _keys(
+        self,
+        expected: dict[str, Any],
+        actual: dict[str, Any],
+        location: Location,
+        node: RuleNode,
+    ) -> None:
         missing = [key for key in expected if key not in actual]
         unexpected = (
             [] if self.allow_unexpected_keys else [key for key in actual if key not in expected]
@@ -106,13 +124,14 @@ class JsonComparison:
             self.fail(location, message, expected, actual)
         for key, value in expected.items():
             if key in actual:
-                self.compare(value, actual[key], (*location, key))
+                self.compare(value, actual[key], (*location, key), node.child(key))
 
     def _each_value_like(
         self,
         expected: dict[str, Any],
         actual: dict[str, Any],
         location: Location,
+        node: RuleNode,
         rule: Rule | None,
     ) -> None:
         template = next(iter(expected.values()), None)
@@ -124,7 +143,7 @@ class JsonComparison:
                 for failure in check_all(sub_rules, "AND", example, value):
                     self.fail(child, failure, example, value)
             elif example is not None or key in expected:
-                self.compare(example, value, child)
+                self.compare(example, value, child, node.child(key))
 
     def _each_key(self, rule: Rule, actual: dict[str, Any], location: Location) -> None:
         for key in actual:
@@ -133,13 +152,13 @@ class JsonComparison:
 
     # -- lists ---------------------------------------------------------------------------
 
-    def _list(self, expected: list[Any], actual: Any, location: Location) -> None:
+    def _list(self, expected: list[Any], actual: Any, location: Location, node: RuleNode) -> None:
         if not isinstance(actual, list):
-            self._type_mismatch(expected, actual, location)
+            self._type_mismatch(expected, actual, location, node)
             return
-        rule_list, exact = self.rules.lookup(location)
+        rule_list = node.rules
         if rule_list is None or _only_equality(rule_list):
-            self._strict_list(expected, actual, location)
+            self._strict_list(expected, actual, location, node)
             return
         walk_items = True
         for rule in rule_list.rules:
@@ -153,7 +172,7 @@ class JsonComparison:
                 for index, item in enumerate(actual):
                     for failure in check_all(rule.get("rules") or [], "AND", template, item):
                         self.fail((*location, index), failure, template, item)
-            elif name not in _COLLECTION_RULES and exact:
+            elif name not in _COLLECTION_RULES and node.exact:
                 # A rule inherited from a parent reaches the items, not the list itself:
                 # min/max bind only the list the rule names.
                 problem = (
@@ -163,14 +182,17 @@ class JsonComparison:
                     self.fail(location, problem, expected, actual)
         if walk_items and expected:
             first = expected[0]
+            size = len(expected)
             for index, item in enumerate(actual):
-                example = expected[index] if index < len(expected) else first
-                self.compare(example, item, (*location, index))
+                example = expected[index] if index < size else first
+                self.compare(example, item, (*location, index), node.child(index))
 
-    def _strict_list(self, expected: list[Any], actual: list[Any], location: Location) -> None:
+    def _strict_list(
+        self, expected: list[Any], actual: list[Any], location: Location, node: RuleNode
+    ) -> None:
         for index, example in enumerate(expected):
             if index < len(actual):
-                self.compare(example, actual[index], (*location, index))
+                self.compare(example, actual[index], (*location, index), node.child(index))
             else:
                 self.fail(location, f"Expected {show(example)} but was missing", expected, actual)
         if len(actual) > len(expected):
@@ -209,12 +231,13 @@ class JsonComparison:
                     actual,
                 )
 
-    def _type_mismatch(self, expected: Any, actual: Any, location: Location) -> None:
+    def _type_mismatch(
+        self, expected: Any, actual: Any, location: Location, node: RuleNode
+    ) -> None:
         """A collection was expected but something else came; a rule may explain it better."""
-        rule_list, _ = self.rules.lookup(location)
         failures = []
-        if rule_list is not None and not _only_equality(rule_list):
-            failures = check_all(rule_list.rules, rule_list.combine, expected, actual)
+        if node.rules is not None and not _only_equality(node.rules):
+            failures = node.failures(expected, actual)
         if not failures:
             failures = [
                 f"Type mismatch: Expected {show_typed(actual)} to be the same type as "

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import gc
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -110,7 +113,8 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
                 f"not UTF-8 text (bad byte at offset {exc.start})", source=source
             ) from exc
     try:
-        data = json.loads(raw)
+        with _collector_paused():
+            data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise PactFileError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=source
@@ -119,7 +123,25 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
         raise PactFileError("JSON nested too deeply", source=source) from exc
     except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
         raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
-    return parse_pact(data, source=source)
+    with _collector_paused():
+        return parse_pact(data, source=source)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large, acyclic document.
+
+    Loading allocates hundreds of thousands of containers and none of them can form a
+    cycle; without this, full collections make loading 10,000 interactions 20 times slower
+    than 1,000 instead of 10.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_pact(data: Any, *, source: str = "<pact>") -> Pact:

@@ -21,6 +21,7 @@ from typing import Any
 from accord._version import __version__
 from accord.errors import PactFileError, PactWriteError
 from accord.model.body import Body, is_json_type, is_text_type
+from accord.model.jsontext import dumps_pretty
 from accord.model.pact import (
     AsyncMessage,
     HttpInteraction,
@@ -221,7 +222,7 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
 
 def dumps_pact(pact: Pact, spec: str = V4) -> str:
     """Pact JSON text: sorted keys, two-space indent, as the reference tools write it."""
-    return json.dumps(pact_to_json(pact, spec), indent=2, sort_keys=True, ensure_ascii=False)
+    return dumps_pretty(pact_to_json(pact, spec))
 
 
 # ---------------------------------------------------------------------------------------

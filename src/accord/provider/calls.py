@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import inspect
 import queue
 import threading
@@ -87,16 +88,24 @@ class UserCode:
 
 def accepted_kwargs(fn: Callable[..., Any], values: dict[str, Any]) -> dict[str, Any]:
     """The subset of ``values`` that ``fn`` accepts as keyword arguments."""
+    names = _keyword_names(fn)
+    if names is None:
+        return dict(values)
+    return {k: v for k, v in values.items() if k in names}
+
+
+@functools.lru_cache(maxsize=4096)
+def _keyword_names(fn: Callable[..., Any]) -> frozenset[str] | None:
+    """Names ``fn`` takes by keyword, or ``None`` when it takes any (``**kwargs``)."""
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
-        return dict(values)
+        return None
     parameters = signature.parameters.values()
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return dict(values)
-    names = {
+        return None
+    return frozenset(
         p.name
         for p in parameters
         if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    }
-    return {k: v for k, v in values.items() if k in names}
+    )

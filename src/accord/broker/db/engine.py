@@ -46,7 +46,7 @@ def make_engine(url: str | None = None) -> Engine:
     real = normalise_url(url or DEFAULT_DATABASE_URL)
     if real.startswith("sqlite"):
         return _sqlite_engine(real)
-    return sa.create_engine(real, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    return sa.create_engine(real, pool_size=20, max_overflow=20)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -82,6 +82,8 @@ def is_retryable(exc: BaseException) -> bool:
     """Did the transaction lose a race that running it again would win?"""
     if isinstance(exc, IntegrityError):
         return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True  # the server dropped an idle pooled connection; a fresh one will do
     if isinstance(exc, OperationalError | DBAPIError):
         state = getattr(getattr(exc, "orig", None), "sqlstate", None)
         if state in _RETRYABLE_PG_STATES:

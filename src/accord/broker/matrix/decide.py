@@ -67,6 +67,11 @@ class Decision:
             number = ", ".join(resolved.versions[k] for k in sorted(resolved.versions))
         return resolved.describe(number)
 
+    def between(self, row: MatrixRow) -> str:
+        """ "<consumer side> and <provider side>" for a reason's text."""
+        consumer = self.describe(row.consumer_id, row.consumer_version_id)
+        return f"{consumer} and {self.describe(row.provider_id, row.provider_version_id)}"
+
     @property
     def summary_reason(self) -> str:
         return "\n".join(text for _, text in self.reasons)
@@ -220,12 +225,12 @@ def _decide(conn: Connection, d: Decision, query: MatrixQuery) -> None:
         for rows, prefix, kind in ((considered, "", "error"), (ignored, "Ignoring: ", "warning")):
             for row in rows:
                 if row.success is False:
-                    text = f"The verification for the pact between {d.describe(row.consumer_id, row.consumer_version_id)} and {d.describe(row.provider_id, row.provider_version_id)} failed"
+                    text = f"The verification for the pact between {d.between(row)} failed"
                     errors.append((kind, prefix + text))
         for rows, prefix, kind in ((considered, "", "error"), (ignored, "Ignoring: ", "warning")):
             for row in rows:
                 if row.success is None:
-                    text = f"There is no verified pact between {d.describe(row.consumer_id, row.consumer_version_id)} and {d.describe(row.provider_id, row.provider_version_id)}"
+                    text = f"There is no verified pact between {d.between(row)}"
                     errors.append((kind, prefix + text))
     errors = list(dict.fromkeys(errors))
     warnings = [("warning", w) for w in _warnings(conn, d, query)]

@@ -73,7 +73,10 @@ class Resolved:
         if self.branch:
             return f"No version of {name} from branch {self.branch} exists"
         if self.environment:
-            return f"No version of {name} is currently recorded as deployed or released in environment {self.environment}"
+            return (
+                f"No version of {name} is currently recorded as deployed or released in "
+                f"environment {self.environment}"
+            )
         if self.number is not None:
             return (
                 f"No pacts or verifications have been published for version {self.number} of {name}"

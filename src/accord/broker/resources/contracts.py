@@ -126,12 +126,14 @@ def _contract(item: Any, index: int, pacticipant: str | None, errors: list[str])
         return None
     if content.consumer != consumer:
         errors.append(
-            f"{where}: the consumer name in the pact ({content.consumer!r}) does not match consumerName ({consumer!r})"
+            f"{where}: the consumer name in the pact ({content.consumer!r}) "
+            f"does not match consumerName ({consumer!r})"
         )
         return None
     if content.provider != provider:
         errors.append(
-            f"{where}: the provider name in the pact ({content.provider!r}) does not match providerName ({provider!r})"
+            f"{where}: the provider name in the pact ({content.provider!r}) "
+            f"does not match providerName ({provider!r})"
         )
         return None
     return Contract(consumer, provider, content, on_conflict == "merge")
@@ -145,9 +147,9 @@ def publish_contracts(req: Req, conn: Connection) -> Reply:
     consumer = rows[pub.pacticipant]
     version, created = versions.get_or_create(conn, consumer.id, pub.number, pub.build_url)
     if pub.branch:
-        versions.add_to_branch(conn, version, pub.branch)
-    for tag in pub.tags:
-        versions.add_tag(conn, version, tag)
+        versions.add_to_branch(conn, version, pub.branch, consumer.main_branch)
+    if pub.tags:
+        versions.add_tags(conn, version, list(pub.tags), consumer.main_branch)
     described = f"{'Created' if created else 'Updated'} {consumer.name} version {version.number}"
     details = []
     if pub.branch:
@@ -179,14 +181,16 @@ def publish_contracts(req: Req, conn: Connection) -> Reply:
         notices.append(
             {
                 "type": "success",
-                "text": f"Pact successfully {verb} for {consumer.name} version {version.number} and provider {provider.name}.",
+                "text": f"Pact successfully {verb} for {consumer.name} version "
+                f"{version.number} and provider {provider.name}.",
             }
         )
         if result.outcome == "unchanged":
             notices.append(
                 {
                     "type": "info",
-                    "text": "  This pact has the same content as the one already published for this version.",
+                    "text": "  This pact has the same content as the one already published "
+                    "for this version.",
                 }
             )
         notices.append({"type": "debug", "text": f"  View the published pact at {href}"})
@@ -202,7 +206,7 @@ def publish_contracts(req: Req, conn: Connection) -> Reply:
                 consumer=consumer.name,
                 provider=provider.name,
                 consumer_version=version.number,
-                sha=result.pact.sha,
+                sha=result.sha,
                 content_changed=result.content_changed,
                 branch=pub.branch,
                 tags=pub.tags,

@@ -98,49 +98,70 @@ def delete_environment(req: Req, conn: Connection) -> Reply:
 # --- deployed and released versions -------------------------------------------------------
 
 
-def _embedded(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
-    version = versions.by_ids(conn, [row.version_id])[row.version_id]
-    name = pacticipants.names_by_id(conn, [row.pacticipant_id])[row.pacticipant_id]
-    env = environments.by_ids(conn, [row.environment_id])[row.environment_id]
-    return {
-        "pacticipant": {
-            "name": name,
-            "_links": {"self": link(req.urls.pacticipant(name), title="Pacticipant", name=name)},
-        },
-        "version": {
-            "number": version.number,
-            "_links": {
-                "self": link(
-                    req.urls.version(name, version.number), title="Version", name=version.number
-                )
+def _embedded(req: Req, conn: Connection, rows: list[Row]) -> dict[int, dict[str, Any]]:
+    """The pacticipant, version and environment of many deployments/releases, in 3 queries."""
+    found = versions.by_ids(conn, [r.version_id for r in rows])
+    names = pacticipants.names_by_id(conn, [r.pacticipant_id for r in rows])
+    envs = environments.by_ids(conn, [r.environment_id for r in rows])
+    out = {}
+    for row in rows:
+        name, number = names[row.pacticipant_id], found[row.version_id].number
+        out[row.id] = {
+            "pacticipant": {
+                "name": name,
+                "_links": {
+                    "self": link(req.urls.pacticipant(name), title="Pacticipant", name=name)
+                },
             },
-        },
-        "environment": views.environment(req.urls, env),
-    }
+            "version": {
+                "number": number,
+                "_links": {
+                    "self": link(req.urls.version(name, number), title="Version", name=number)
+                },
+            },
+            "environment": views.environment(req.urls, envs[row.environment_id]),
+        }
+    return out
+
+
+def deployed_docs(req: Req, conn: Connection, rows: list[Row]) -> list[dict[str, Any]]:
+    embedded = _embedded(req, conn, rows)
+    return [
+        {
+            "uuid": row.uuid,
+            "currentlyDeployed": bool(row.currently_deployed),
+            "applicationInstance": row.application_instance,
+            "target": row.application_instance,
+            "undeployedAt": iso(row.undeployed_at),
+            "createdAt": iso(row.created_at),
+            "_embedded": embedded[row.id],
+            "_links": {"self": link(req.urls.deployed_version(row.uuid), title="Deployed version")},
+        }
+        for row in rows
+    ]
+
+
+def released_docs(req: Req, conn: Connection, rows: list[Row]) -> list[dict[str, Any]]:
+    embedded = _embedded(req, conn, rows)
+    return [
+        {
+            "uuid": row.uuid,
+            "currentlySupported": row.support_ended_at is None,
+            "supportEndedAt": iso(row.support_ended_at),
+            "createdAt": iso(row.created_at),
+            "_embedded": embedded[row.id],
+            "_links": {"self": link(req.urls.released_version(row.uuid), title="Released version")},
+        }
+        for row in rows
+    ]
 
 
 def deployed_doc(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
-    return {
-        "uuid": row.uuid,
-        "currentlyDeployed": bool(row.currently_deployed),
-        "applicationInstance": row.application_instance,
-        "target": row.application_instance,
-        "undeployedAt": iso(row.undeployed_at),
-        "createdAt": iso(row.created_at),
-        "_embedded": _embedded(req, conn, row),
-        "_links": {"self": link(req.urls.deployed_version(row.uuid), title="Deployed version")},
-    }
+    return deployed_docs(req, conn, [row])[0]
 
 
 def released_doc(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
-    return {
-        "uuid": row.uuid,
-        "currentlySupported": row.support_ended_at is None,
-        "supportEndedAt": iso(row.support_ended_at),
-        "createdAt": iso(row.created_at),
-        "_embedded": _embedded(req, conn, row),
-        "_links": {"self": link(req.urls.released_version(row.uuid), title="Released version")},
-    }
+    return released_docs(req, conn, [row])[0]
 
 
 def _version_and_env(req: Req, conn: Connection) -> tuple[Row, Row]:
@@ -164,7 +185,7 @@ def deployments_for_version(req: Req, conn: Connection) -> Reply:
     rows = environments.deployed_for_version(conn, version.id, env.id)
     return hal(
         {
-            "_embedded": {"deployedVersions": [deployed_doc(req, conn, r) for r in rows]},
+            "_embedded": {"deployedVersions": deployed_docs(req, conn, rows)},
             "_links": {"self": link(req.urls(req.path))},
         }
     )
@@ -181,30 +202,31 @@ def releases_for_version(req: Req, conn: Connection) -> Reply:
     rows = environments.released_for_version(conn, version.id, env.id)
     return hal(
         {
-            "_embedded": {"releasedVersions": [released_doc(req, conn, r) for r in rows]},
+            "_embedded": {"releasedVersions": released_docs(req, conn, rows)},
             "_links": {"self": link(req.urls(req.path))},
         }
     )
 
 
-def _pacticipant_filter(req: Req, conn: Connection) -> int | bool | None:
+def _pacticipant_filter(req: Req, conn: Connection) -> tuple[bool, int | None]:
+    """(any rows possible?, pacticipant id to filter by) from ``?pacticipant=``."""
     name = req.arg("pacticipant")
     if name is None:
-        return None
+        return True, None
     row = pacticipants.find(conn, name)
-    return False if row is None else int(row.id)
+    return (False, None) if row is None else (True, int(row.id))
 
 
 def currently_deployed(req: Req, conn: Connection) -> Reply:
     env = environments.require(conn, req.params["uuid"])
-    which = _pacticipant_filter(req, conn)
-    rows = [] if which is False else environments.currently_deployed(conn, env.id, which or None)
+    possible, pacticipant_id = _pacticipant_filter(req, conn)
+    rows = environments.currently_deployed(conn, env.id, pacticipant_id) if possible else []
     instance = req.arg("applicationInstance") or req.arg("target")
     if instance is not None:
         rows = [r for r in rows if r.application_instance == instance]
     return hal(
         {
-            "_embedded": {"deployedVersions": [deployed_doc(req, conn, r) for r in rows]},
+            "_embedded": {"deployedVersions": deployed_docs(req, conn, rows)},
             "_links": {
                 "self": link(
                     req.urls.environment(env.uuid) + "/deployed-versions/currently-deployed",
@@ -217,11 +239,11 @@ def currently_deployed(req: Req, conn: Connection) -> Reply:
 
 def currently_supported(req: Req, conn: Connection) -> Reply:
     env = environments.require(conn, req.params["uuid"])
-    which = _pacticipant_filter(req, conn)
-    rows = [] if which is False else environments.currently_supported(conn, env.id, which or None)
+    possible, pacticipant_id = _pacticipant_filter(req, conn)
+    rows = environments.currently_supported(conn, env.id, pacticipant_id) if possible else []
     return hal(
         {
-            "_embedded": {"releasedVersions": [released_doc(req, conn, r) for r in rows]},
+            "_embedded": {"releasedVersions": released_docs(req, conn, rows)},
             "_links": {
                 "self": link(
                     req.urls.environment(env.uuid) + "/released-versions/currently-supported",

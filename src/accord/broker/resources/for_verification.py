@@ -56,39 +56,39 @@ def _notices(
         else ("tag(s) " + ", ".join(query.provider_tags) if query.provider_tags else "any version")
     )
     if entry.pending:
-        notices.append(
-            {
-                "when": "before_verification",
-                "text": f"This pact is in pending state for this version of {provider} because a "
-                f"successful verification result for {target} has not yet been published. If this "
-                f"verification fails, it will not cause the overall build to fail. Read more at {PENDING_DOCS}",
-            }
+        before = (
+            f"This pact is in pending state for this version of {provider} because a successful "
+            f"verification result for {target} has not yet been published. If this verification "
+            f"fails, it will not cause the overall build to fail. Read more at {PENDING_DOCS}"
         )
+        still = f"This pact is still in pending state for this version of {provider}"
         after = {
-            "success_true_published_false": "This pact is still in pending state for this version of "
-            f"{provider} as the successful verification results have not yet been published.",
-            "success_false_published_false": "This pact is still in pending state for this version of "
-            f"{provider} as the successful verification results have not yet been published.",
-            "success_true_published_true": f"This pact is no longer in pending state for {provider}, as a "
-            "successful verification result has been published.",
-            "success_false_published_true": f"This pact is still in pending state for this version of "
-            f"{provider} as a successful verification result has not yet been published.",
+            "success_true_published_false": f"{still} as the successful verification results "
+            "have not yet been published.",
+            "success_false_published_false": f"{still} as the successful verification results "
+            "have not yet been published.",
+            "success_true_published_true": f"This pact is no longer in pending state for "
+            f"{provider}, as a successful verification result has been published.",
+            "success_false_published_true": f"{still} as a successful verification result has "
+            "not yet been published.",
         }
     else:
-        notices.append(
-            {
-                "when": "before_verification",
-                "text": f"This pact has previously been successfully verified by {provider} for "
-                f"{target}. If this verification fails, it will fail the build. Read more at {PENDING_DOCS}",
-            }
+        before = (
+            f"This pact has previously been successfully verified by {provider} for {target}. "
+            f"If this verification fails, it will fail the build. Read more at {PENDING_DOCS}"
         )
-        failed = f"Failure! This pact is no longer in pending state for {provider}: a failed verification will fail the build."
+        verified = "This pact has previously been successfully verified."
+        failed = (
+            f"Failure! This pact is no longer in pending state for {provider}: "
+            "a failed verification will fail the build."
+        )
         after = {
-            "success_true_published_false": "This pact has previously been successfully verified.",
+            "success_true_published_false": verified,
             "success_false_published_false": failed,
-            "success_true_published_true": "This pact has previously been successfully verified.",
+            "success_true_published_true": verified,
             "success_false_published_true": failed,
         }
+    notices.append({"when": "before_verification", "text": before})
     notices += [{"when": f"after_verification:{key}", "text": text} for key, text in after.items()]
     return notices
 

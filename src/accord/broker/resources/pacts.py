@@ -30,7 +30,8 @@ def _pair(req: Req, conn: Connection) -> tuple[Row, Row]:
     consumer = pacticipants.find(conn, req.params["consumer"])
     if provider is None or consumer is None:
         raise NotFound(
-            f"No pact between consumer '{req.params['consumer']}' and provider '{req.params['provider']}'"
+            f"No pact between consumer '{req.params['consumer']}' "
+            f"and provider '{req.params['provider']}'"
         )
     return provider, consumer
 
@@ -67,11 +68,13 @@ def _publish(req: Req, conn: Connection, *, merge: bool) -> Reply:
     errors = []
     if content.consumer != consumer_name:
         errors.append(
-            f"consumer name in pact ({content.consumer!r}) does not match consumer name in path ({consumer_name!r})"
+            f"consumer name in pact ({content.consumer!r}) does not match "
+            f"consumer name in path ({consumer_name!r})"
         )
     if content.provider != provider_name:
         errors.append(
-            f"provider name in pact ({content.provider!r}) does not match provider name in path ({provider_name!r})"
+            f"provider name in pact ({content.provider!r}) does not match "
+            f"provider name in path ({provider_name!r})"
         )
     if errors:
         raise BadRequest({"pact": errors})
@@ -93,16 +96,15 @@ def _publish(req: Req, conn: Connection, *, merge: bool) -> Reply:
             consumer.name,
             provider.name,
             version.number,
-            result.pact.sha,
+            result.sha,
             result.content_changed,
             None,
             (),
             href,
         )
     )
-    return raw_hal(
-        views.pact_body(req.urls, result.pact), 201 if result.outcome == "created" else 200
-    )
+    pact = _found(pacts.for_version(conn, provider, consumer, version.id))
+    return raw_hal(views.pact_body(req.urls, pact), 201 if result.outcome == "created" else 200)
 
 
 def delete_pact(req: Req, conn: Connection) -> Reply:

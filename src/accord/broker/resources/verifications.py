@@ -15,6 +15,7 @@ from accord.broker.http.routing import Router
 from accord.broker.resources import views
 from accord.broker.store import pacticipants, pacts, verifications, versions
 from accord.broker.store.common import Row
+from accord.broker.urls import link
 
 BASE = "/pacts/provider/{provider}/consumer/{consumer}/pact-version/{sha}"
 
@@ -87,7 +88,30 @@ def get_result(req: Req, conn: Connection) -> Reply:
     return hal(views.verification(req.urls, row, pact.consumer, pact.provider))
 
 
+def latest_for_consumer_version(req: Req, conn: Connection) -> Reply:
+    """The newest result for each pact the consumer version published."""
+    consumer = pacticipants.require(conn, req.params["consumer"])
+    version = versions.require(conn, consumer, req.params["version"])
+    results = []
+    for pact in pacts.for_consumer_version(conn, version.id):
+        row = verifications.latest_for_pact_version(conn, pact.pact_version_id)
+        if row is not None:
+            results.append(views.verification(req.urls, row, pact.consumer, pact.provider))
+    success = all(r["success"] for r in results) if results else None
+    return hal(
+        {
+            "success": success,
+            "_embedded": {"verificationResults": results},
+            "_links": {"self": link(req.urls(req.path), title="Latest verification results")},
+        }
+    )
+
+
 def register(router: Router) -> None:
+    router.get(
+        "/verification-results/consumer/{consumer}/version/{version}/latest",
+        latest_for_consumer_version,
+    )
     router.add("POST", f"{BASE}/verification-results", publish, write=True)
     router.add("POST", f"{BASE}/metadata/{{metadata}}/verification-results", publish, write=True)
     router.get(f"{BASE}/verification-results/{{number}}", get_result)

@@ -28,7 +28,7 @@ from accord.broker.db.schema import (
     versions,
 )
 from accord.broker.http.errors import Conflict
-from accord.broker.store.common import Row, insert_ignore
+from accord.broker.store.common import Row, insert_ignore, upsert
 
 consumers = pacticipants.alias("consumer")
 providers = pacticipants.alias("provider")
@@ -65,7 +65,7 @@ def pact_select(*, content: bool = True) -> sa.Select[Any]:
 
 @dataclass(frozen=True, slots=True)
 class Published:
-    pact: Row
+    sha: str
     outcome: str
     """``created``, ``unchanged``, ``updated`` or ``merged``."""
     content_changed: bool
@@ -81,51 +81,42 @@ def publish(
     merge_content: bool,
     allow_modification: bool,
 ) -> Published:
-    """Create or change the publication for (consumer version, provider)."""
-    existing = conn.execute(
+    """Create or change the publication for (consumer version, provider).
+
+    Four statements in the common case (a new version with new content): find the
+    previous publication, store the content, insert the publication, touch the
+    integration.
+    """
+    previous = conn.execute(
         sa.select(
             pact_publications.c.id,
+            pact_publications.c.consumer_version_id,
             pact_publications.c.pact_version_id,
             pact_publications.c.revision,
-        ).where(
-            pact_publications.c.consumer_version_id == version.id,
-            pact_publications.c.provider_id == provider.id,
+            pact_versions.c.sha,
         )
+        .join(pact_versions, pact_versions.c.id == pact_publications.c.pact_version_id)
+        .where(
+            pact_publications.c.consumer_id == consumer.id,
+            pact_publications.c.provider_id == provider.id,
+            pact_publications.c.consumer_version_id <= version.id,
+        )
+        .order_by(pact_publications.c.consumer_version_id.desc())
+        .limit(1)
     ).first()
+    existing = (
+        previous if previous is not None and previous.consumer_version_id == version.id else None
+    )
     if existing is not None and merge_content:
         old = content_by_id(conn, existing.pact_version_id)
         try:
             content = prepare(merge(json.loads(old), content.doc))
         except MergeConflict as exc:
             raise Conflict(str(exc), field="contracts") from exc
-    previous_sha = _previous_sha(conn, consumer.id, provider.id, version.id)
-    pact_version_id = _content_id(conn, consumer.id, provider.id, content)
     stamp = now()
-    if existing is None:
-        conn.execute(
-            sa.insert(pact_publications).values(
-                consumer_id=consumer.id,
-                provider_id=provider.id,
-                consumer_version_id=version.id,
-                pact_version_id=pact_version_id,
-                revision=1,
-                created_at=stamp,
-                updated_at=stamp,
-            )
-        )
-        outcome = "created"
-    elif existing.pact_version_id == pact_version_id:
+    if existing is not None and existing.sha == content.sha:
         outcome = "unchanged"
-    elif merge_content or allow_modification:
-        conn.execute(
-            sa.update(pact_publications)
-            .where(pact_publications.c.id == existing.id)
-            .values(
-                pact_version_id=pact_version_id, revision=existing.revision + 1, updated_at=stamp
-            )
-        )
-        outcome = "merged" if merge_content else "updated"
-    else:
+    elif existing is not None and not (merge_content or allow_modification):
         raise Conflict(
             f"Cannot change the content of the pact for {consumer.name} version {version.number} "
             f"and provider {provider.name}, as race conditions will cause unreliable results "
@@ -133,18 +124,40 @@ def publish(
             "number.",
             field="contracts",
         )
+    else:
+        pact_version_id = _content_id(conn, consumer.id, provider.id, content)
+        if existing is None:
+            conn.execute(
+                sa.insert(pact_publications),
+                {
+                    "consumer_id": consumer.id,
+                    "provider_id": provider.id,
+                    "consumer_version_id": version.id,
+                    "pact_version_id": pact_version_id,
+                    "revision": 1,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                },
+            )
+            outcome = "created"
+        else:
+            conn.execute(
+                sa.update(pact_publications)
+                .where(pact_publications.c.id == existing.id)
+                .values(
+                    pact_version_id=pact_version_id,
+                    revision=existing.revision + 1,
+                    updated_at=stamp,
+                )
+            )
+            outcome = "merged" if merge_content else "updated"
     _touch_integration(conn, consumer.id, provider.id, stamp)
-    pact = conn.execute(
-        pact_select().where(
-            pact_publications.c.consumer_version_id == version.id,
-            pact_publications.c.provider_id == provider.id,
-        )
-    ).one()
-    return Published(pact, outcome, previous_sha != content.sha)
+    previous_sha = previous.sha if previous is not None else None
+    return Published(content.sha, outcome, previous_sha != content.sha)
 
 
 def _content_id(conn: Connection, consumer_id: int, provider_id: int, content: PactContent) -> int:
-    insert_ignore(
+    created = insert_ignore(
         conn,
         pact_versions,
         [
@@ -159,6 +172,8 @@ def _content_id(conn: Connection, consumer_id: int, provider_id: int, content: P
         ],
         ["consumer_id", "provider_id", "sha"],
     )
+    if created:
+        return int(created[0].id)
     found = conn.execute(
         sa.select(pact_versions.c.id).where(
             pact_versions.c.consumer_id == consumer_id,
@@ -169,45 +184,19 @@ def _content_id(conn: Connection, consumer_id: int, provider_id: int, content: P
     return int(found)
 
 
-def _previous_sha(
-    conn: Connection, consumer_id: int, provider_id: int, version_id: int
-) -> str | None:
-    """The SHA of the latest publication for the pair, before this one (change detection)."""
-    return conn.execute(
-        sa.select(pact_versions.c.sha)
-        .join(pact_publications, pact_publications.c.pact_version_id == pact_versions.c.id)
-        .where(
-            pact_publications.c.consumer_id == consumer_id,
-            pact_publications.c.provider_id == provider_id,
-            pact_publications.c.consumer_version_id <= version_id,
-        )
-        .order_by(pact_publications.c.consumer_version_id.desc())
-        .limit(1)
-    ).scalar()
-
-
 def _touch_integration(conn: Connection, consumer_id: int, provider_id: int, stamp: Any) -> None:
-    created = insert_ignore(
+    upsert(
         conn,
         integrations,
-        [
-            {
-                "consumer_id": consumer_id,
-                "provider_id": provider_id,
-                "created_at": stamp,
-                "contract_data_updated_at": stamp,
-            }
-        ],
+        {
+            "consumer_id": consumer_id,
+            "provider_id": provider_id,
+            "created_at": stamp,
+            "contract_data_updated_at": stamp,
+        },
         ["consumer_id", "provider_id"],
+        ["contract_data_updated_at"],
     )
-    if not created:
-        conn.execute(
-            sa.update(integrations)
-            .where(
-                integrations.c.consumer_id == consumer_id, integrations.c.provider_id == provider_id
-            )
-            .values(contract_data_updated_at=stamp)
-        )
 
 
 def content_by_id(conn: Connection, pact_version_id: int) -> str:
@@ -266,6 +255,16 @@ def latest(
     return conn.execute(
         query.order_by(pact_publications.c.consumer_version_id.desc()).limit(1)
     ).first()
+
+
+def for_consumer_version(conn: Connection, version_id: int) -> list[Row]:
+    return list(
+        conn.execute(
+            pact_select(content=False)
+            .where(pact_publications.c.consumer_version_id == version_id)
+            .order_by(providers.c.name)
+        )
+    )
 
 
 def by_sha(conn: Connection, provider: Row, consumer: Row, sha: str) -> Row | None:

@@ -41,7 +41,7 @@ def require(conn: Connection, pacticipant: Row, number: str) -> Row:
 def get_or_create(
     conn: Connection, pacticipant_id: int, number: str, build_url: str | None = None
 ) -> tuple[Row, bool]:
-    """The version, and whether this call created it."""
+    """The version, and whether this call created it (one statement when it is new)."""
     stamp = now()
     created = insert_ignore(
         conn,
@@ -57,9 +57,11 @@ def get_or_create(
         ],
         ["pacticipant_id", "number"],
     )
+    if created:
+        return created[0], True
     row = find(conn, pacticipant_id, number)
     assert row is not None
-    if not created and build_url and row.build_url != build_url:
+    if build_url and row.build_url != build_url:
         conn.execute(
             sa.update(versions)
             .where(versions.c.id == row.id)
@@ -67,7 +69,7 @@ def get_or_create(
         )
         row = find(conn, pacticipant_id, number)
         assert row is not None
-    return row, bool(created)
+    return row, False
 
 
 def latest(
@@ -119,8 +121,17 @@ def by_ids(conn: Connection, ids: Iterable[int]) -> dict[int, Row]:
 # --- tags -------------------------------------------------------------------------------
 
 
-def add_tag(conn: Connection, version: Row, name: str) -> bool:
+def add_tag(conn: Connection, version: Row, name: str, main_branch: str | None = None) -> bool:
     """Tag the version; True when the tag is new."""
+    return bool(add_tags(conn, version, [name], main_branch))
+
+
+def add_tags(
+    conn: Connection, version: Row, names: list[str], main_branch: str | None = None
+) -> list[str]:
+    """Add tags in one statement; the names that were new. ``main_branch`` is the
+    pacticipant's current main branch (None: unset, or unknown to the caller)."""
+    stamp = now()
     created = insert_ignore(
         conn,
         tags,
@@ -128,15 +139,18 @@ def add_tag(conn: Connection, version: Row, name: str) -> bool:
             {
                 "version_id": version.id,
                 "pacticipant_id": version.pacticipant_id,
-                "name": name,
-                "created_at": now(),
+                "name": n,
+                "created_at": stamp,
             }
+            for n in names
         ],
         ["version_id", "name"],
     )
-    if created:
-        _maybe_set_main_branch(conn, version.pacticipant_id, name)
-    return bool(created)
+    new = [row.name for row in created]
+    if main_branch is None:
+        for name in new:
+            _maybe_set_main_branch(conn, version.pacticipant_id, name)
+    return new
 
 
 def find_tag(conn: Connection, version_id: int, name: str) -> Row | None:
@@ -195,16 +209,21 @@ def require_branch(conn: Connection, pacticipant: Row, name: str) -> Row:
     return row
 
 
-def add_to_branch(conn: Connection, version: Row, name: str) -> bool:
-    """Put the version on the branch (creating the branch); True when newly added."""
+def add_to_branch(
+    conn: Connection, version: Row, name: str, main_branch: str | None = None
+) -> bool:
+    """Put the version on the branch (creating the branch); True when newly added.
+    ``main_branch`` as for :func:`add_tags`."""
     stamp = now()
-    insert_ignore(
-        conn,
-        branches,
-        [{"pacticipant_id": version.pacticipant_id, "name": name, "created_at": stamp}],
-        ["pacticipant_id", "name"],
-    )
     branch = find_branch(conn, version.pacticipant_id, name)
+    if branch is None:
+        insert_ignore(
+            conn,
+            branches,
+            [{"pacticipant_id": version.pacticipant_id, "name": name, "created_at": stamp}],
+            ["pacticipant_id", "name"],
+        )
+        branch = find_branch(conn, version.pacticipant_id, name)
     assert branch is not None
     added = insert_ignore(
         conn,
@@ -219,7 +238,7 @@ def add_to_branch(conn: Connection, version: Row, name: str) -> bool:
         ],
         ["branch_id", "version_id"],
     )
-    if added:
+    if added and main_branch is None:
         _maybe_set_main_branch(conn, version.pacticipant_id, name)
     return bool(added)
 
