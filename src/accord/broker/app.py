@@ -203,4 +203,3 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(routes=[Mount("", app=broker)], lifespan=lifespan)
     app.state.broker = broker
     return app
-

@@ -407,8 +407,7 @@ def delete_pair(conn: Connection, provider_id: int, consumer_id: int) -> None:
 
 
 def integration_rows(conn: Connection) -> list[Row]:
-    from accord.broker.db.schema import integrations as ints
-
+    ints = integrations
     return list(
         conn.execute(
             sa.select(

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from accord.broker.clock import now
-from accord.broker.db.schema import pact_versions, pacticipants, verifications, versions
+from accord.broker.db.schema import pact_versions, verifications, versions
 from accord.broker.store.common import Row
 
 provider_versions = versions.alias("provider_version")
@@ -81,11 +81,3 @@ def latest_for_pact_version(conn: Connection, pact_version_id: int) -> Row | Non
         .order_by(verifications.c.id.desc())
         .limit(1)
     ).first()
-
-
-def provider_name(conn: Connection, provider_id: int) -> str:
-    return str(
-        conn.execute(
-            sa.select(pacticipants.c.name).where(pacticipants.c.id == provider_id)
-        ).scalar_one()
-    )

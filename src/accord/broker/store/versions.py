@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -316,12 +315,3 @@ def _maybe_set_main_branch(conn: Connection, pacticipant_id: int, name: str) -> 
         .where(pacticipants.c.id == pacticipant_id, pacticipants.c.main_branch.is_(None))
         .values(main_branch=name)
     )
-
-
-def set_fields(conn: Connection, version_id: int, fields: dict[str, Any]) -> None:
-    if fields:
-        conn.execute(
-            sa.update(versions)
-            .where(versions.c.id == version_id)
-            .values(updated_at=now(), **fields)
-        )
