@@ -29,7 +29,6 @@ class Term:
     generator: dict[str, Any] | None = None
     combine: str = "AND"
     repeat: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __and__(self, other: Term) -> Term:
         return combine_terms("AND", (self, other))

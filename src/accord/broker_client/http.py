@@ -77,10 +77,6 @@ class BrokerClient:
             raise BrokerError(f"the broker at {self.base_url} has no {rel!r} link")
         return fill_template(str(found["href"]), params)
 
-    def has_link(self, rel: str, document: dict[str, Any] | None = None) -> bool:
-        doc = self.index() if document is None else document
-        return rel in doc.get("_links", {})
-
     # -- verbs -----------------------------------------------------------------------------
 
     def get(self, path: str, *, missing_ok: bool = False) -> Any:

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from accord.errors import MatcherError
 
-ROOT = ("$",)
 STAR = "\ue000*"
 """``.*``: any key or index. (Private-use prefix: no real key can be mistaken for it.)"""
 ANY_INDEX = "\ue000[*]"

@@ -310,7 +310,3 @@ def write_pact(
                 os.unlink(tmp)
             raise
     return target
-
-
-def is_json_body(body: Body | None) -> bool:
-    return body is not None and is_json_type(body.content_type)
