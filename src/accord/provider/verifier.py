@@ -12,7 +12,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from accord.broker_client.http import BrokerClient, client_from_env
 from accord.broker_client.verification import (
@@ -48,7 +48,29 @@ from accord.provider.results import InteractionResult, Outcome, VerificationResu
 from accord.provider.sources import Auth, LoadedPact, load_sources
 from accord.provider.states import ActiveState, StateHandler, set_up, tear_down
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class VerifyOptions(TypedDict, total=False):
+    """The keyword options of :meth:`Verifier.verify` and :meth:`Verifier.verify_async`."""
+
+    filter_description: str | None
+    filter_state: str | None
+    filter_consumer: str | None
+    auth: Auth | None
+    verbose: bool
+    broker: str | BrokerClient | None
+    selectors: Sequence[dict[str, Any]]
+    provider_version: str | None
+    provider_branch: str | None
+    provider_tags: Sequence[str]
+    publish: bool
+    enable_pending: bool
+    include_wip_since: str | None
+    build_url: str | None
 
 
 class Verifier:
@@ -115,49 +137,17 @@ class Verifier:
     # -- verification ----------------------------------------------------------------------
 
     def verify(
-        self,
-        *sources: str | Path | Pact,
-        filter_description: str | None = None,
-        filter_state: str | None = None,
-        filter_consumer: str | None = None,
-        auth: Auth | None = None,
-        verbose: bool = False,
-        broker: str | BrokerClient | None = None,
-        selectors: Sequence[dict[str, Any]] = (),
-        provider_version: str | None = None,
-        provider_branch: str | None = None,
-        provider_tags: Sequence[str] = (),
-        publish: bool = False,
-        enable_pending: bool = False,
-        include_wip_since: str | None = None,
-        build_url: str | None = None,
+        self, *sources: str | Path | Pact, **options: Unpack[VerifyOptions]
     ) -> VerificationResult:
         """Verify every pact in ``sources`` (files, directories, URLs or ``Pact`` models).
 
-        With ``broker`` (a URL or a :class:`~accord.broker_client.BrokerClient`), the pacts
-        the broker selects for this provider are verified too: ``selectors`` are consumer
-        version selectors, ``enable_pending`` and ``include_wip_since`` turn on pending and
-        WIP pacts, and ``publish=True`` sends the results back as ``provider_version``.
+        The options (see :class:`VerifyOptions`) filter interactions and, with ``broker`` (a
+        URL or a :class:`~accord.broker_client.BrokerClient`), add the pacts the broker
+        selects for this provider: ``selectors`` are consumer version selectors,
+        ``enable_pending`` and ``include_wip_since`` turn on pending and WIP pacts, and
+        ``publish=True`` sends the results back as ``provider_version``.
         """
-        return asyncio.run(
-            self.verify_async(
-                *sources,
-                filter_description=filter_description,
-                filter_state=filter_state,
-                filter_consumer=filter_consumer,
-                auth=auth,
-                verbose=verbose,
-                broker=broker,
-                selectors=selectors,
-                provider_version=provider_version,
-                provider_branch=provider_branch,
-                provider_tags=provider_tags,
-                publish=publish,
-                enable_pending=enable_pending,
-                include_wip_since=include_wip_since,
-                build_url=build_url,
-            )
-        )
+        return asyncio.run(self.verify_async(*sources, **options))
 
     async def verify_async(
         self,
@@ -177,7 +167,7 @@ class Verifier:
         include_wip_since: str | None = None,
         build_url: str | None = None,
     ) -> VerificationResult:
-        """:meth:`verify` for use inside a running event loop."""
+        """:meth:`verify` for use inside a running event loop; same options."""
         started = time.perf_counter()
         if publish and not provider_version:
             raise AccordError("publishing results needs provider_version (--provider-version)")
