@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from accord.broker import ui
 from accord.broker.http.routing import Router
 from accord.broker.resources import (
     contracts,
@@ -16,6 +17,7 @@ from accord.broker.resources import (
     verifications,
     versions,
 )
+from accord.broker.webhooks import resources as webhooks
 
 MODULES = (
     index,
@@ -29,6 +31,7 @@ MODULES = (
     environments,
     matrix,
     integrations,
+    webhooks,
 )
 
 
@@ -36,4 +39,5 @@ def build_router() -> Router:
     router = Router()
     for module in MODULES:
         module.register(router)
+    ui.register(router)  # last: it adds HTML to the API's GET /
     return router

@@ -70,6 +70,28 @@ class Router:
     def get(self, pattern: str, handler: Handler) -> None:
         self.add("GET", pattern, handler)
 
+    def wrap(self, method: str, pattern: str, wrapper: Callable[[Handler], Handler]) -> None:
+        """Replace a registered handler with ``wrapper(handler)``.
+
+        For a second representation of one resource: the UI serves HTML at ``GET /`` to
+        browsers and hands every other request to the HAL index, without either module
+        depending on the other's registration order.
+        """
+        node = self._root
+        for part in (p for p in pattern.strip("/").split("/") if p):
+            if part.startswith("{") and part.endswith("}"):
+                if node.param is None:
+                    raise KeyError(f"no route {method} {pattern}")
+                node = node.param[1]
+            elif part in node.literals:
+                node = node.literals[part]
+            else:
+                raise KeyError(f"no route {method} {pattern}")
+        route = node.routes.get(method)
+        if route is None:
+            raise KeyError(f"no route {method} {pattern}")
+        node.routes[method] = Route(method, route.pattern, wrapper(route.handler), route.write)
+
     def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]]:
         params: dict[str, str] = {}
         node = self._find(self._root, split_path(raw_path), 0, params)
