@@ -210,6 +210,7 @@ def _decide(conn: Connection, d: Decision, query: MatrixQuery) -> None:
             d.ignored.add(row.key)
     considered = [r for r in d.rows if r.key not in d.ignored]
     ignored = [r for r in d.rows if r.key in d.ignored]
+    d.rows = considered + ignored  # the broker lists ignored rows after the considered ones
 
     def spec_ignored(s: Resolved) -> bool:
         return any(_ignores(rule, s.pacticipant, s.number) for rule in query.ignore)

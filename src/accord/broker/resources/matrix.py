@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from accord.broker.clock import iso
+from accord.broker.http.errors import BadRequest, HttpError
 from accord.broker.http.request import Req
 from accord.broker.http.response import Reply, hal
 from accord.broker.http.routing import Router
@@ -122,14 +123,32 @@ def _respond(req: Req, conn: Connection, decision: Decision, limit: int | None) 
     )
 
 
+def _as_list(exc: BadRequest) -> HttpError:
+    """The matrix answers validation errors as a list of messages, ``{"errors": [...]}``, as
+    the Pact Broker does (the official client's contract expects an array here)."""
+    messages = [
+        text if text[:1].isupper() else f"{field} {text}"
+        for field, texts in exc.errors.items()
+        for text in texts
+    ]
+    return HttpError(400, {"errors": messages})
+
+
 def matrix(req: Req, conn: Connection) -> Reply:
-    query = parse_matrix_query(req.query)
-    return _respond(req, conn, run(conn, query), query.limit)
+    try:
+        query = parse_matrix_query(req.query)
+        decision = run(conn, query)
+    except BadRequest as exc:
+        raise _as_list(exc) from exc
+    return _respond(req, conn, decision, query.limit)
 
 
 def can_i_deploy(req: Req, conn: Connection) -> Reply:
-    query = parse_can_i_deploy_query(req.query)
-    return _respond(req, conn, run(conn, query), None)
+    try:
+        decision = run(conn, parse_can_i_deploy_query(req.query))
+    except BadRequest as exc:
+        raise _as_list(exc) from exc
+    return _respond(req, conn, decision, None)
 
 
 def register(router: Router) -> None:

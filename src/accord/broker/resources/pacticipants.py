@@ -39,7 +39,13 @@ def _doc(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
 def list_pacticipants(req: Req, conn: Connection) -> Reply:
     rows = pacticipants.list_all(conn)
     urls = req.urls
-    docs = [views.pacticipant(urls, r) for r in rows]
+    latest = versions.latest_of_each(conn, [r.id for r in rows])
+    docs = [
+        views.pacticipant(
+            urls, r, views.version(urls, r.name, latest[r.id]) if r.id in latest else None
+        )
+        for r in rows
+    ]
     return hal(
         {
             "_embedded": {"pacticipants": docs},
@@ -50,7 +56,12 @@ def list_pacticipants(req: Req, conn: Connection) -> Reply:
                     link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows
                 ],
                 "pacticipants": [
-                    link(urls.pacticipant(r.name), title="Pacticipant", name=r.name) for r in rows
+                    link(
+                        urls.pacticipant(r.name),
+                        title=r.name,
+                        name="DEPRECATED - please use pb:pacticipants",
+                    )
+                    for r in rows
                 ],
                 "pb:pacticipants-with-label": link(
                     urls("/pacticipants/label/{label}"), templated=True

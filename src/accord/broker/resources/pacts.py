@@ -117,14 +117,20 @@ def latest_pact(req: Req, conn: Connection) -> Reply:
     pact = pacts.latest(
         conn, provider, consumer, tag=req.params.get("tag"), branch=req.params.get("branch")
     )
-    return raw_hal(views.pact_body(req.urls, _found(pact)))
+    return _latest(req, _found(pact))
+
+
+def _latest(req: Req, pact: Row) -> Reply:
+    """A latest pact names its consumer version in a header, as the Pact Broker does."""
+    return raw_hal(
+        views.pact_body(req.urls, pact),
+        headers={"X-Pact-Consumer-Version": pact.consumer_version},
+    )
 
 
 def latest_untagged(req: Req, conn: Connection) -> Reply:
     provider, consumer = _pair(req, conn)
-    return raw_hal(
-        views.pact_body(req.urls, _found(pacts.latest(conn, provider, consumer, untagged=True)))
-    )
+    return _latest(req, _found(pacts.latest(conn, provider, consumer, untagged=True)))
 
 
 def pact_by_sha(req: Req, conn: Connection) -> Reply:
@@ -215,7 +221,34 @@ def diff_shas(req: Req, conn: Connection) -> Reply:
     return _diff(other, pact)
 
 
-def _collection(req: Req, rows: list[Row], self_href: str, provider: Row | None = None) -> Reply:
+def _collection(
+    req: Req,
+    rows: list[Row],
+    self_href: str,
+    provider: Row | None = None,
+    *,
+    latest_links: bool = False,
+) -> Reply:
+    """Pacts in a list; ``latest_links``: each is its pair's latest pact, and its ``self``
+    links name the latest-pact URL before the version's (as ``GET /pacts/latest`` does)."""
+
+    def self_links(r: Row) -> list[dict[str, object]]:
+        links = [
+            link(
+                req.urls.pact(r.provider, r.consumer, r.consumer_version),
+                title="Pact",
+                name=views.pact_title(r.consumer, r.consumer_version, r.provider),
+            )
+        ]
+        if latest_links:
+            latest = link(
+                req.urls.pair(r.provider, r.consumer) + "/latest",
+                title="Latest pact",
+                name=f"Latest pact between {r.consumer} and {r.provider}",
+            )
+            links.insert(0, latest)
+        return links
+
     body: dict[str, Any] = {
         "pacts": [
             {
@@ -231,15 +264,7 @@ def _collection(req: Req, rows: list[Row], self_href: str, provider: Row | None 
                         "_links": {"self": link(req.urls.pacticipant(r.provider))},
                     },
                 },
-                "_links": {
-                    "self": [
-                        link(
-                            req.urls.pact(r.provider, r.consumer, r.consumer_version),
-                            title="Pact",
-                            name=views.pact_title(r.consumer, r.consumer_version, r.provider),
-                        )
-                    ]
-                },
+                "_links": {"self": self_links(r)},
             }
             for r in rows
         ],
@@ -265,7 +290,9 @@ def _collection(req: Req, rows: list[Row], self_href: str, provider: Row | None 
 
 
 def latest_pacts(req: Req, conn: Connection) -> Reply:
-    return _collection(req, pacts.latest_per_pair(conn), req.urls("/pacts/latest"))
+    return _collection(
+        req, pacts.latest_per_pair(conn), req.urls("/pacts/latest"), latest_links=True
+    )
 
 
 def provider_latest_pacts(req: Req, conn: Connection) -> Reply:

@@ -32,6 +32,8 @@ def pacticipant(
     embedded: dict[str, Any] = {"labels": []}
     if latest_version is not None:
         embedded["latestVersion"] = latest_version
+        # the deprecated dasherised name the broker still embeds, and clients still read
+        embedded["latest-version"] = latest_version
     return {
         "name": row.name,
         "displayName": row.display_name or row.name,
@@ -45,6 +47,7 @@ def pacticipant(
         "_links": {
             "self": link(base, title="Pacticipant", name=row.name),
             "pb:versions": link(f"{base}/versions", title="Versions"),
+            "versions": link(f"{base}/versions", title="Deprecated - use pb:versions"),
             "pb:version": link(f"{base}/versions/{{version}}", title="Version", templated=True),
             "pb:version-tag": link(
                 f"{base}/versions/{{version}}/tags/{{tag}}", title="Version tag", templated=True

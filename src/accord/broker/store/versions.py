@@ -94,6 +94,20 @@ def latest(
     return conn.execute(query.order_by(versions.c.id.desc()).limit(1)).first()
 
 
+def latest_of_each(conn: Connection, pacticipant_ids: Iterable[int]) -> dict[int, Row]:
+    """The latest version of each pacticipant that has one, in one query."""
+    wanted = sorted(set(pacticipant_ids))
+    if not wanted:
+        return {}
+    newest = (
+        sa.select(sa.func.max(versions.c.id))
+        .where(versions.c.pacticipant_id.in_(wanted))
+        .group_by(versions.c.pacticipant_id)
+    )
+    rows = conn.execute(sa.select(versions).where(versions.c.id.in_(newest)))
+    return {row.pacticipant_id: row for row in rows}
+
+
 def list_for(conn: Connection, pacticipant_id: int) -> list[Row]:
     return list(
         conn.execute(
