@@ -171,8 +171,6 @@ KNOWN_GAPS = {
     32: "webhooks scoped to a consumer *label* ({'consumer': {'label': ...}}): accord has no "
     "pacticipant labels, so the webhooks API answers 400 'selecting pacticipants by label is "
     "not supported' instead of 201",
-    33: "a webhook for a consumer that does not exist: accord answers 400 as required, but "
-    "keys the error 'consumer' where the client expects 'consumer.name'",
     35: "webhooks scoped to a provider *label*: as for 32 (no pacticipant labels)",
 }
 

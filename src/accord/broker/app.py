@@ -4,7 +4,9 @@ Handlers are plain synchronous functions that run in a worker thread inside
 :meth:`Database.transaction`; the event loop only moves bytes. A request body is read (and
 refused past the size limit) before any transaction starts. Errors become JSON: 400/404/409
 from :mod:`accord.broker.http.errors`, 500 for anything unexpected, which is logged. Events
-recorded by a handler are delivered to listeners only after its transaction commits.
+recorded by a handler are delivered to listeners only after its transaction commits, and
+then to the webhook runner. Credentials (:mod:`accord.broker.auth`) are checked before
+routing, so an anonymous client learns nothing about which paths exist.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from functools import partial
 from urllib.parse import parse_qsl
 
@@ -22,6 +25,8 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import Message, Receive, Scope, Send
 
+from accord.broker.auth import AccessPolicy
+from accord.broker.clock import now
 from accord.broker.db.engine import Database, make_engine
 from accord.broker.db.migrate import migrate
 from accord.broker.events import BrokerEvent
@@ -32,6 +37,7 @@ from accord.broker.http.routing import Route, Router
 from accord.broker.routes import build_router
 from accord.broker.settings import Settings
 from accord.broker.urls import Urls
+from accord.broker.webhooks.runner import WebhookRunner
 
 log = logging.getLogger("accord.broker")
 
@@ -48,6 +54,8 @@ class Broker:
     def __init__(self, settings: Settings, router: Router | None = None) -> None:
         self.settings = settings
         self.router = router or build_router()
+        self.access = AccessPolicy(settings)
+        self.webhooks: WebhookRunner | None = None
         self._db: Database | None = None
         self._lock = threading.Lock()
 
@@ -61,10 +69,20 @@ class Broker:
                 if self.settings.migrate_on_start:
                     migrate(engine=engine)
                 self._db = Database(engine)
+                self.webhooks = WebhookRunner(self._db, self.settings)
+                if not self.access.enabled:
+                    log.warning(
+                        "accord broker: NO AUTHENTICATION - no credentials are configured, so "
+                        "anyone who can reach this server can read and change its data. Set "
+                        "PACT_BROKER_BASIC_AUTH_USERNAME/PASSWORD or ACCORD_BROKER_TOKEN."
+                    )
             return self._db
 
     def stop(self) -> None:
         with self._lock:
+            if self.webhooks is not None:
+                self.webhooks.stop()
+                self.webhooks = None
             if self._db is not None:
                 self._db.dispose()
                 self._db = None
@@ -76,11 +94,13 @@ class Broker:
             return
         method: str = scope["method"]
         req: Req | None = None
+        committed_at = now()
         try:
-            route, params = self.router.match(method, _raw_path(scope))
             headers = {
                 k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
             }
+            self.access.check(method, _raw_path(scope), headers.get("authorization"))
+            route, params = self.router.match(method, _raw_path(scope))
             body = b""
             if method in BODY_METHODS:
                 body = await _read_body(receive, headers, self.settings.max_body_bytes)
@@ -98,6 +118,7 @@ class Broker:
             )
             db = self._db if self._db is not None else await anyio.to_thread.run_sync(self.start)
             reply = await anyio.to_thread.run_sync(partial(_run, db, route, req))
+            committed_at = now()  # webhooks created after this point do not hear its events
         except _ClientGone:
             return
         except HttpError as exc:
@@ -109,15 +130,17 @@ class Broker:
             reply = Reply(500, dumps({"error": f"Internal server error: {type(exc).__name__}"}))
         await _send(send, reply, head=method == "HEAD")
         if req is not None and req.events and reply.status < 400:
-            await anyio.to_thread.run_sync(partial(self._deliver, req.events))
+            await anyio.to_thread.run_sync(partial(self._deliver, req.events, committed_at))
 
-    def _deliver(self, events: list[BrokerEvent]) -> None:
+    def _deliver(self, events: list[BrokerEvent], committed_at: datetime) -> None:
         for event in events:
             for listener in self.settings.listeners:
                 try:
                     listener(event)
                 except Exception:
                     log.exception("broker event listener %r failed on %r", listener, event)
+            if self.webhooks is not None:
+                self.webhooks.notify(event, committed_at)
 
 
 def _run(db: Database, route: Route, req: Req) -> Reply:

@@ -1,7 +1,8 @@
 """What happened, announced after the transaction that made it happen has committed.
 
-Webhooks (a later phase) subscribe here instead of being woven into the write paths: a
-listener receives each event once the data it describes is visible to every process.
+Webhooks (:mod:`accord.broker.webhooks`) subscribe here instead of being woven into the
+write paths: a listener receives each event once the data it describes is visible to every
+process.
 Listeners run after the response is built; an exception in one is logged, never returned to
 the client, because the write it describes has already succeeded.
 """

@@ -11,7 +11,6 @@ from types import TracebackType
 import uvicorn
 
 from accord.broker.app import create_app
-from accord.broker.db.engine import DEFAULT_DATABASE_URL
 from accord.broker.settings import Settings
 
 
@@ -24,10 +23,12 @@ def serve(
     settings: Settings | None = None,
     log_level: str = "info",
 ) -> None:
-    """Serve the broker until interrupted. The database is migrated on start."""
-    settings = settings or Settings(
-        database_url=database_url or DEFAULT_DATABASE_URL, public_url=public_url
-    )
+    """Serve the broker until interrupted. The database is migrated on start.
+
+    Without ``settings``, they come from the environment (:meth:`Settings.from_env`: auth,
+    webhook allowlists, ...), with the arguments given here taking precedence.
+    """
+    settings = settings or Settings.from_env(database_url=database_url, public_url=public_url)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
 
 

@@ -69,7 +69,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from accord.broker.db.engine import DEFAULT_DATABASE_URL
     from accord.broker.settings import DEFAULT_MAX_BODY_BYTES, Settings
 
-    settings = Settings(
+    # auth and webhook settings come from the environment, as in the official image
+    settings = Settings.from_env(
         database_url=args.database or DEFAULT_DATABASE_URL,
         public_url=args.public_url,
         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,

@@ -219,3 +219,75 @@ integrations = sa.Table(
     sa.UniqueConstraint("consumer_id", "provider_id"),
     sa.Index(None, "provider_id"),
 )
+
+# --- webhooks (migration 0002) ------------------------------------------------------------
+# A webhook is scoped to a consumer and/or a provider, or to neither (global). Everything the
+# outgoing request needs is kept as given (templates unrendered); headers and body are JSON.
+
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    _id(),
+    sa.Column("uuid", sa.String(64), nullable=False, unique=True),
+    sa.Column("description", sa.Text),
+    _fk("consumer_id", "pacticipants.id", nullable=True),
+    _fk("provider_id", "pacticipants.id", nullable=True),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("headers", sa.Text, nullable=False),
+    sa.Column("body", sa.Text),
+    sa.Column("username", sa.Text),
+    sa.Column("password", sa.Text),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index(None, "consumer_id"),
+    sa.Index(None, "provider_id"),
+)
+
+webhook_events = sa.Table(
+    "webhook_events",
+    metadata,
+    _id(),
+    _fk("webhook_id", "webhooks.id"),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.UniqueConstraint("webhook_id", "name"),
+)
+
+# One row per (webhook, event) firing; ``context`` holds the template values, so every retry
+# renders the same request. ``status``: pending, retrying, success or failure.
+triggered_webhooks = sa.Table(
+    "triggered_webhooks",
+    metadata,
+    _id(),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    _fk("webhook_id", "webhooks.id"),
+    sa.Column("trigger_type", sa.String(16), nullable=False),
+    sa.Column("event_name", sa.String(64), nullable=False),
+    sa.Column("context", sa.Text, nullable=False),
+    _fk("consumer_id", "pacticipants.id", nullable=True),
+    _fk("provider_id", "pacticipants.id", nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", Timestamp),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index(None, "webhook_id", "id"),
+    sa.Index(None, "consumer_id", "provider_id", "id"),
+)
+
+# Every attempt: the request as sent (secrets redacted) and what came back, or why not.
+webhook_executions = sa.Table(
+    "webhook_executions",
+    metadata,
+    _id(),
+    _fk("triggered_webhook_id", "triggered_webhooks.id"),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("success", sa.Boolean, nullable=False),
+    sa.Column("request", sa.Text, nullable=False),
+    sa.Column("response", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("duration_ms", sa.Integer),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Index(None, "triggered_webhook_id", "id"),
+)
