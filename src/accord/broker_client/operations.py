@@ -99,6 +99,9 @@ class Decision:
     reason: str
     matrix: list[dict[str, Any]]
     notices: list[dict[str, Any]]
+    summary: dict[str, Any] = field(default_factory=dict)
+    """The broker's whole summary (``deployable``, ``reason``, ``success``, ``failed``,
+    ``unknown`` counts ...), as ``--output json`` prints it."""
 
     def table(self) -> str:
         rows = [("CONSUMER", "C.VERSION", "PROVIDER", "P.VERSION", "SUCCESS?")]
@@ -164,6 +167,7 @@ def can_i_deploy(
             str(summary.get("reason", "")),
             list(answer.get("matrix", [])),
             list(answer.get("notices", [])),
+            dict(summary),
         )
         if decision.deployable is not None or attempts >= retry_while_unknown:
             return decision
@@ -193,10 +197,19 @@ def create_environment(
     return result
 
 
+def _require_pacticipant(client: BrokerClient, pacticipant: str) -> None:
+    """Raise the clear error when ``pacticipant`` is unknown (called once something failed)."""
+    if "pb:pacticipant" in client.index().get("_links", {}):
+        href = client.link("pb:pacticipant", pacticipant=pacticipant)
+        if client.get(href, missing_ok=True) is None:
+            raise BrokerError(f"no pacticipant named {pacticipant!r} on the broker")
+
+
 def _version_doc(client: BrokerClient, pacticipant: str, version: str) -> dict[str, Any]:
     href = client.link("pb:pacticipant-version", pacticipant=pacticipant, version=version)
     doc = client.get(href, missing_ok=True)
     if doc is None:
+        _require_pacticipant(client, pacticipant)
         raise BrokerError(f"{pacticipant} version {version} does not exist on the broker")
     return dict(doc)
 
@@ -242,14 +255,30 @@ def record_undeployment(
     env = client.get(env_href)
     listing_href = client.link("pb:currently-deployed-deployed-versions", env)
     listing = client.get(listing_href + "?" + urllib.parse.urlencode({"pacticipant": pacticipant}))
-    done = []
-    for deployed in listing.get("_embedded", {}).get("deployedVersions", []):
-        owner = deployed.get("_embedded", {}).get("pacticipant", {}).get("name", pacticipant)
-        if owner != pacticipant:
-            continue
-        if application_instance and deployed.get("applicationInstance") != application_instance:
-            continue
-        done.append(client.patch(deployed["_links"]["self"]["href"], {"currentlyDeployed": False}))
-    if not done:
+    mine = [
+        deployed
+        for deployed in listing.get("_embedded", {}).get("deployedVersions", [])
+        if deployed.get("_embedded", {}).get("pacticipant", {}).get("name", pacticipant)
+        == pacticipant
+    ]
+    if not mine:
+        _require_pacticipant(client, pacticipant)
         raise BrokerError(f"{pacticipant} is not currently deployed to {environment!r}")
-    return done
+    # As the official client does: without an instance, only a deployment recorded without
+    # one is undeployed, so one instance's undeployment cannot take the others down too.
+    chosen = [d for d in mine if (d.get("applicationInstance") or None) == application_instance]
+    if not chosen:
+        instances = ", ".join(str(d.get("applicationInstance") or "<none>") for d in mine)
+        if application_instance:
+            raise BrokerError(
+                f"{pacticipant} is not currently deployed to {environment!r} as application "
+                f"instance {application_instance!r} (deployed instances: {instances})"
+            )
+        raise BrokerError(
+            f"{pacticipant} is deployed to {environment!r} as application instances "
+            f"{instances}: say which with --application-instance"
+        )
+    return [
+        client.patch(deployed["_links"]["self"]["href"], {"currentlyDeployed": False})
+        for deployed in chosen
+    ]

@@ -123,7 +123,11 @@ def run_can_i_deploy(args: argparse.Namespace) -> int:
         print(
             json.dumps(
                 {
-                    "summary": {"deployable": decision.deployable, "reason": decision.reason},
+                    "summary": {
+                        **decision.summary,
+                        "deployable": decision.deployable,
+                        "reason": decision.reason,
+                    },
                     "matrix": decision.matrix,
                     "notices": decision.notices,
                 },

@@ -1,8 +1,10 @@
-"""A large, realistic broker database built with bulk inserts, for performance tests.
+"""A large, realistic broker database built with bulk inserts, for ``benchmarks/broker.py``.
 
 100 pacticipants, 10,000 versions (100 each, all on ``main``), pacts from every consumer
 version to three providers (content changing every fifth version), 100,000 verification
-results, and two environments with one deployed version of each pacticipant.
+results, and two environments with one deployed version of each pacticipant. Rows go in
+through SQLAlchemy's multi-row inserts after the broker's own migrations, so the schema is
+exactly the one the broker runs on.
 """
 
 from __future__ import annotations
