@@ -15,8 +15,9 @@ JSON report.
 
 Interactions accord does not satisfy are listed in :data:`KNOWN_GAPS` with the reason, as
 strict expected failures (one that starts passing fails the run until it is taken off the
-list). Should the broker have no ``/webhooks`` API at all (``GET /webhooks`` not 200), every
-failing webhook interaction is reported as an expected failure saying so.
+list); at present there are none. Should the broker have no ``/webhooks`` API at all
+(``GET /webhooks`` not 200), every failing webhook interaction is reported as an expected
+failure saying so.
 """
 
 from __future__ import annotations
@@ -167,12 +168,7 @@ def _errors_for(run: Run, index: int) -> list[Any]:
 
 # Interactions accord's broker does not satisfy, and why. Strict: one that starts passing
 # fails the run until its entry is removed here.
-KNOWN_GAPS = {
-    32: "webhooks scoped to a consumer *label* ({'consumer': {'label': ...}}): accord has no "
-    "pacticipant labels, so the webhooks API answers 400 'selecting pacticipants by label is "
-    "not supported' instead of 201",
-    35: "webhooks scoped to a provider *label*: as for 32 (no pacticipant labels)",
-}
+KNOWN_GAPS: dict[int, str] = {}
 
 
 def _interaction_param(n: int, interaction: dict[str, Any]) -> Any:

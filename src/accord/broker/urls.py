@@ -43,6 +43,13 @@ class Urls:
     def branch_version(self, name: str, branch: str, number: str) -> str:
         return f"{self.branch(name, branch)}/versions/{seg(number)}"
 
+    def label(self, name: str, label: str) -> str:
+        return f"{self.pacticipant(name)}/labels/{seg(label)}"
+
+    def with_label(self, label: str) -> str:
+        """The pacticipants carrying ``label``."""
+        return f"{self.base}/pacticipants/label/{seg(label)}"
+
     # pacts
     def pair(self, provider: str, consumer: str) -> str:
         return f"{self.base}/pacts/provider/{seg(provider)}/consumer/{seg(consumer)}"

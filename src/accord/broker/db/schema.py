@@ -220,6 +220,22 @@ integrations = sa.Table(
     sa.Index(None, "provider_id"),
 )
 
+# --- labels (migration 0003) --------------------------------------------------------------
+# Free-form names on a pacticipant (``ios``, ``team-payments``), for finding pacticipants and
+# for scoping webhooks to every pacticipant carrying one.
+
+labels = sa.Table(
+    "labels",
+    metadata,
+    _id(),
+    _fk("pacticipant_id", "pacticipants.id"),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("pacticipant_id", "name"),
+    sa.Index(None, "name"),
+)
+
 # --- webhooks (migration 0002) ------------------------------------------------------------
 # A webhook is scoped to a consumer and/or a provider, or to neither (global). Everything the
 # outgoing request needs is kept as given (templates unrendered); headers and body are JSON.
@@ -241,6 +257,10 @@ webhooks = sa.Table(
     sa.Column("password", sa.Text),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    # migration 0003: scoped by a label instead (any pacticipant carrying it when it fires);
+    # a side has a pacticipant id, a label, or neither (any pacticipant), never both
+    sa.Column("consumer_label", sa.String(255)),
+    sa.Column("provider_label", sa.String(255)),
     sa.Index(None, "consumer_id"),
     sa.Index(None, "provider_id"),
 )

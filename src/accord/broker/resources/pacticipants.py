@@ -11,7 +11,7 @@ from accord.broker.http.request import Req
 from accord.broker.http.response import Reply, hal, no_content
 from accord.broker.http.routing import Router
 from accord.broker.resources import views
-from accord.broker.store import pacticipants, versions
+from accord.broker.store import labels, pacticipants, versions
 from accord.broker.store.common import Row
 from accord.broker.urls import link
 
@@ -33,19 +33,32 @@ def _fields(body: dict[str, Any]) -> dict[str, Any]:
 def _doc(req: Req, conn: Connection, row: Row) -> dict[str, Any]:
     latest = versions.latest(conn, row.id)
     latest_doc = views.version(req.urls, row.name, latest) if latest is not None else None
-    return views.pacticipant(req.urls, row, latest_doc)
+    return views.pacticipant(
+        req.urls, row, latest_doc, labels.of_pacticipants(conn, [row.id]).get(row.id, [])
+    )
+
+
+def pacticipant_docs(req: Req, conn: Connection, rows: list[Row]) -> list[dict[str, Any]]:
+    """The pacticipants as embedded in a list: latest version and labels, fetched in sets."""
+    urls = req.urls
+    ids = [r.id for r in rows]
+    latest = versions.latest_of_each(conn, ids)
+    labelled = labels.of_pacticipants(conn, ids)
+    return [
+        views.pacticipant(
+            urls,
+            r,
+            views.version(urls, r.name, latest[r.id]) if r.id in latest else None,
+            labelled.get(r.id, []),
+        )
+        for r in rows
+    ]
 
 
 def list_pacticipants(req: Req, conn: Connection) -> Reply:
     rows = pacticipants.list_all(conn)
     urls = req.urls
-    latest = versions.latest_of_each(conn, [r.id for r in rows])
-    docs = [
-        views.pacticipant(
-            urls, r, views.version(urls, r.name, latest[r.id]) if r.id in latest else None
-        )
-        for r in rows
-    ]
+    docs = pacticipant_docs(req, conn, rows)
     return hal(
         {
             "_embedded": {"pacticipants": docs},

@@ -26,10 +26,13 @@ def display_name(name: str) -> str:
 
 
 def pacticipant(
-    urls: Urls, row: Row, latest_version: dict[str, Any] | None = None
+    urls: Urls,
+    row: Row,
+    latest_version: dict[str, Any] | None = None,
+    labels: Sequence[Row] = (),
 ) -> dict[str, Any]:
     base = urls.pacticipant(row.name)
-    embedded: dict[str, Any] = {"labels": []}
+    embedded: dict[str, Any] = {"labels": [embedded_label(urls, row.name, r) for r in labels]}
     if latest_version is not None:
         embedded["latestVersion"] = latest_version
         # the deprecated dasherised name the broker still embeds, and clients still read
@@ -71,6 +74,30 @@ def pacticipant(
                 templated=True,
             ),
             "pb:pacticipants": link(urls("/pacticipants"), title="Pacticipants"),
+        },
+    }
+
+
+def embedded_label(urls: Urls, pacticipant_name: str, row: Row) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "_links": {
+            "self": link(urls.label(pacticipant_name, row.name), title="Label", name=row.name)
+        },
+    }
+
+
+def label(urls: Urls, pacticipant_name: str, row: Row) -> dict[str, Any]:
+    doc = embedded_label(urls, pacticipant_name, row)
+    return {
+        "name": row.name,
+        "createdAt": iso(row.created_at),
+        "updatedAt": iso(row.updated_at),
+        "_links": {
+            **doc["_links"],
+            "pacticipant": link(
+                urls.pacticipant(pacticipant_name), title="Pacticipant", name=pacticipant_name
+            ),
         },
     }
 

@@ -8,7 +8,7 @@ meanings follow the broker's ``pact_and_verification_parameters.rb``:
   so a verifier given it publishes results that the matrix attributes to that version;
 * for a publication, the provider values come from the newest verification of that content
   (if any), and the verification statuses are ``pending`` until one exists;
-* tags and labels are comma separated (accord has no labels, so those are always empty).
+* tags and labels are comma separated; labels are those the pacticipants carry on firing.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from accord.broker.db.schema import (
     released_versions,
     verifications,
 )
-from accord.broker.store import pacts, versions
+from accord.broker.store import labels, pacts, versions
 from accord.broker.store import verifications as verification_store
 from accord.broker.store.common import Row
 from accord.broker.urls import Urls
@@ -60,11 +60,11 @@ def statuses(success: bool | None) -> dict[str, str]:
 
 def find_pact(conn: Connection, **where: Any) -> Row | None:
     """The newest publication matching ``consumer_id``/``provider_id``/``consumer_version_id``/
-    ``sha`` (whichever are given), without its content."""
+    ``sha`` (whichever are given; a list means any of them), without its content."""
     query = pacts.pact_select(content=False)
     for key, value in where.items():
         column = pact_versions.c.sha if key == "sha" else pact_publications.c[key]
-        query = query.where(column == value)
+        query = query.where(column.in_(value) if isinstance(value, list) else column == value)
     return conn.execute(
         query.order_by(pact_publications.c.consumer_version_id.desc()).limit(1)
     ).first()
@@ -85,6 +85,7 @@ def pact_values(
     tags = versions.tags_for(conn, ids)
     branches = versions.branches_for(conn, ids)
     meta = pact_metadata.encode(pact_metadata.PactMetadata((pact.consumer_version,)))
+    carried = labels.of_pacticipants(conn, [pact.consumer_id, pact.provider_id])
     values = dict.fromkeys(PARAMETERS, "")
     values.update(
         pactUrl=urls.pact_version(pact.provider, pact.consumer, pact.sha, meta),
@@ -93,6 +94,8 @@ def pact_values(
         consumerVersionNumber=pact.consumer_version,
         consumerVersionTags=", ".join(t.name for t in tags[pact.consumer_version_id]),
         consumerVersionBranch=_last(branches[pact.consumer_version_id]),
+        consumerLabels=", ".join(r.name for r in carried.get(pact.consumer_id, [])),
+        providerLabels=", ".join(r.name for r in carried.get(pact.provider_id, [])),
         eventName=event_name,
         buildUrl=build_url or "",
         **statuses(None if verification is None else bool(verification.success)),

@@ -44,9 +44,15 @@ class RequestTemplate:
 
 @dataclass(frozen=True, slots=True)
 class WebhookSpec:
+    """``consumer``/``provider`` name one pacticipant; ``consumer_label``/``provider_label``
+    select every pacticipant carrying the label when an event fires. A side has at most one
+    of the two; with neither it matches any pacticipant."""
+
     description: str | None
     consumer: str | None
     provider: str | None
+    consumer_label: str | None
+    provider_label: str | None
     events: tuple[str, ...]
     enabled: bool
     request: RequestTemplate

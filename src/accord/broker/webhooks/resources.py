@@ -1,8 +1,9 @@
 """The webhook API: create (global or scoped), read, replace, delete, list, and test-execute.
 
 Scoping follows the broker: in the body (``consumer``/``provider`` ``{name}``, an unknown
-name is a 400) or in the path (``/webhooks/provider/{p}/consumer/{c}``, an unknown name is a
-404). ``POST /webhooks/{uuid}/execute`` sends the webhook once, now, with values from the
+name is a 400, or ``{label}``, every pacticipant carrying it when an event fires, whether or
+not any does yet) or in the path (``/webhooks/provider/{p}/consumer/{c}``, an unknown name is
+a 404). ``POST /webhooks/{uuid}/execute`` sends the webhook once, now, with values from the
 newest pact in its scope, and answers with what happened (no retries). It runs as a read
 request and logs through a transaction of its own, so no database lock is held while the
 target is called.
@@ -11,6 +12,7 @@ target is called.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -25,7 +27,7 @@ from accord.broker.store.common import Row
 from accord.broker.urls import link
 from accord.broker.webhooks import delivery, journal, logs, store, triggers, views
 from accord.broker.webhooks.delivery import REDACTED
-from accord.broker.webhooks.model import RequestTemplate, WebhookSpec
+from accord.broker.webhooks.model import WebhookSpec
 from accord.broker.webhooks.validation import parse_webhook
 
 UUID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -78,7 +80,12 @@ def list_webhooks(req: Req, conn: Connection) -> Reply:
     ids = [pacticipants.require(conn, n).id if n else None for n in (consumer, provider)]
     rows = store.list_all(conn, consumer_id=ids[0], provider_id=ids[1])
     if consumer is not None or provider is not None:  # only those scoped to exactly this
-        rows = [r for r in rows if (r.consumer, r.provider) == (consumer, provider)]
+        rows = [
+            r
+            for r in rows
+            if (r.consumer, r.provider, r.consumer_label, r.provider_label)
+            == (consumer, provider, None, None)
+        ]
     events = store.events_for(conn, [r.id for r in rows])
     docs = [views.webhook(req.urls, r, events[r.id]) for r in rows]
     return hal(views.webhook_list(req.urls, req.urls(req.path), docs))
@@ -113,16 +120,7 @@ def _keep_secrets(spec: WebhookSpec, row: Row) -> WebhookSpec:
         k: stored.headers.get(k, v) if v == REDACTED else v for k, v in request.headers.items()
     }
     password = stored.password if request.password == REDACTED else request.password
-    return WebhookSpec(
-        spec.description,
-        spec.consumer,
-        spec.provider,
-        spec.events,
-        spec.enabled,
-        RequestTemplate(
-            request.method, request.url, headers, request.body, request.username, password
-        ),
-    )
+    return replace(spec, request=replace(request, headers=headers, password=password))
 
 
 def delete_webhook(req: Req, conn: Connection) -> Reply:

@@ -2,7 +2,9 @@
 
 A webhook's events live in ``webhook_events`` so "which enabled webhooks listen for these
 events on this pair" is one indexed query: the question asked after every publication and
-verification, which must stay cheap when there are no webhooks at all.
+verification, which must stay cheap when there are no webhooks at all. A side scoped by a
+label matches the pacticipants carrying it *when the question is asked*, so labelling a
+pacticipant later brings it under existing webhooks.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from accord.broker.clock import now
-from accord.broker.db.schema import pacticipants, webhook_events, webhooks
+from accord.broker.db.schema import labels, pacticipants, webhook_events, webhooks
 from accord.broker.store.common import Row
 from accord.broker.webhooks.model import RequestTemplate, WebhookSpec
 
@@ -48,6 +50,8 @@ def _columns(spec: WebhookSpec, consumer_id: int | None, provider_id: int | None
         "description": spec.description,
         "consumer_id": consumer_id,
         "provider_id": provider_id,
+        "consumer_label": spec.consumer_label,
+        "provider_label": spec.provider_label,
         "enabled": spec.enabled,
         "method": request.method,
         "url": request.url,
@@ -121,13 +125,26 @@ def list_all(
     query = _select()
     if consumer_id is not None:
         query = query.where(
-            sa.or_(webhooks.c.consumer_id.is_(None), webhooks.c.consumer_id == consumer_id)
+            _applies(webhooks.c.consumer_id, webhooks.c.consumer_label, consumer_id)
         )
     if provider_id is not None:
         query = query.where(
-            sa.or_(webhooks.c.provider_id.is_(None), webhooks.c.provider_id == provider_id)
+            _applies(webhooks.c.provider_id, webhooks.c.provider_label, provider_id)
         )
     return list(conn.execute(query.order_by(webhooks.c.id)))
+
+
+def _applies(
+    id_column: sa.Column[int], label_column: sa.Column[str], pacticipant_id: int
+) -> sa.ColumnElement[bool]:
+    """A webhook side that covers the pacticipant: unscoped, naming it, or naming a label it
+    carries now."""
+    carried = sa.select(labels.c.name).where(labels.c.pacticipant_id == pacticipant_id)
+    return sa.or_(
+        sa.and_(id_column.is_(None), label_column.is_(None)),
+        id_column == pacticipant_id,
+        label_column.in_(carried),
+    )
 
 
 def events_for(conn: Connection, webhook_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -167,8 +184,8 @@ def listening(
             webhooks.c.enabled.is_(True),
             webhooks.c.created_at <= created_by,
             webhook_events.c.name.in_(names),
-            sa.or_(webhooks.c.consumer_id.is_(None), webhooks.c.consumer_id == consumer_id),
-            sa.or_(webhooks.c.provider_id.is_(None), webhooks.c.provider_id == provider_id),
+            _applies(webhooks.c.consumer_id, webhooks.c.consumer_label, consumer_id),
+            _applies(webhooks.c.provider_id, webhooks.c.provider_label, provider_id),
         )
         .order_by(webhooks.c.id, webhook_events.c.id)
     )

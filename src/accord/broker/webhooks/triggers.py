@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from accord.broker.events import BrokerEvent, ContractPublished, VerificationPublished
-from accord.broker.store import pacticipants, versions
+from accord.broker.store import labels, pacticipants, versions
 from accord.broker.store import verifications as verification_store
 from accord.broker.store.common import Row
 from accord.broker.urls import Urls
@@ -164,11 +164,13 @@ def _for_target(target: context.ProviderTarget) -> dict[str, str]:
 def manual_values(conn: Connection, urls: Urls, webhook: Row, events: list[str]) -> dict[str, str]:
     """Values for testing a webhook by hand: from the newest pact in its scope, if any."""
     event_name = events[0] if events else CONTRACT_CONTENT_CHANGED
-    where = {}
-    if webhook.consumer_id is not None:
-        where["consumer_id"] = webhook.consumer_id
-    if webhook.provider_id is not None:
-        where["provider_id"] = webhook.provider_id
+    where: dict[str, int | list[int]] = {}
+    for role in ("consumer", "provider"):
+        pacticipant_id, label = getattr(webhook, f"{role}_id"), getattr(webhook, f"{role}_label")
+        if pacticipant_id is not None:
+            where[f"{role}_id"] = pacticipant_id
+        elif label is not None:
+            where[f"{role}_id"] = [r.id for r in labels.pacticipants_with(conn, label)]
     pact = context.find_pact(conn, **where)
     if pact is None:
         values = dict.fromkeys(PARAMETERS, "")

@@ -33,8 +33,8 @@ def parse_webhook(
     description = body.get("description")
     if description is not None and not isinstance(description, str):
         errors["description"].append("must be a string")
-    consumer = _scope(body, "consumer", consumer, errors)
-    provider = _scope(body, "provider", provider, errors)
+    consumer, consumer_label = _scope(body, "consumer", consumer, errors)
+    provider, provider_label = _scope(body, "provider", provider, errors)
     events = _events(body.get("events"), errors)
     enabled = body.get("enabled", True)
     if not isinstance(enabled, bool):
@@ -47,6 +47,8 @@ def parse_webhook(
         description=description,
         consumer=consumer,
         provider=provider,
+        consumer_label=consumer_label,
+        provider_label=provider_label,
         events=events,
         enabled=bool(enabled),
         request=request,
@@ -55,23 +57,32 @@ def parse_webhook(
 
 def _scope(
     body: dict[str, Any], key: str, from_path: str | None, errors: dict[str, list[str]]
-) -> str | None:
+) -> tuple[str | None, str | None]:
+    """(name, label) for one side: ``{name}`` or ``{label}``, never both."""
     value = body.get(key)
     if value is None:
-        return from_path
+        return from_path, None
     if not isinstance(value, dict):
-        errors[key].append("must be an object with a name")
-        return None
-    if "label" in value:
-        errors[key].append("selecting pacticipants by label is not supported; use a name")
-        return None
-    name = value.get("name")
+        errors[key].append("must be an object with a name or a label")
+        return None, None
+    name, label = value.get("name"), value.get("label")
+    if name is not None and label is not None:
+        errors[key].append("can't have both a name and a label")
+        return None, None
+    if label is not None:
+        if not isinstance(label, str) or not label.strip():
+            errors[f"{key}.label"].append("can't be blank")
+        elif from_path is not None:
+            errors[f"{key}.label"].append(f"can't be used with the {key} in the URL")
+        else:
+            return None, label
+        return None, None
     if not isinstance(name, str) or not name.strip():
         errors[f"{key}.name"].append("can't be blank")
-        return None
+        return None, None
     if from_path is not None and name != from_path:
         errors[f"{key}.name"].append(f"does not match the {key} in the URL ({from_path!r})")
-    return name
+    return name, None
 
 
 def _events(raw: Any, errors: dict[str, list[str]]) -> tuple[str, ...]:

@@ -57,10 +57,15 @@ def webhook(urls: Urls, row: Row, events: list[str]) -> dict[str, Any]:
         "pb:webhooks": link(urls("/webhooks"), title="All webhooks"),
     }
     for role in ("consumer", "provider"):
-        name = getattr(row, role)
+        name, label = getattr(row, role), getattr(row, f"{role}_label")
         if name is not None:
             doc[role] = {"name": name}
             links[f"pb:{role}"] = link(urls.pacticipant(name), title=role.title(), name=name)
+        elif label is not None:
+            doc[role] = {"label": label}
+            links[f"pb:{role}s"] = link(
+                urls.with_label(label), title=f"{role.title()}s by label", name=label
+            )
     if row.consumer is not None and row.provider is not None:
         links["pb:pact-webhooks"] = link(
             scoped_href(urls, row.consumer, row.provider),
