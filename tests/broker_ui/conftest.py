@@ -2,7 +2,7 @@
 :mod:`tests.broker_ui.seed`, published over HTTP, and one headless Chromium to look at it.
 
 Tests only read from this broker, so they can share it; a test that needs other data
-starts its own.
+starts its own. Chromium, by contrast, is started per test (see :func:`chromium`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,12 @@ def ui_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium() -> Iterator[Browser]:
+    """A fresh Chromium per test. Playwright's sync API runs an event loop on this thread
+    while it is open; keeping it open across tests would break every later test in the same
+    worker that calls ``asyncio.run`` (the verifier does), so it lives only as long as one
+    test."""
     problem = browser.missing()
     if problem:
         pytest.fail(problem, pytrace=False)
