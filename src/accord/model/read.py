@@ -7,8 +7,6 @@ file, the JSON path and what is wrong; no other exception escapes :func:`parse_p
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import gc
 import json
@@ -18,7 +16,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from accord.errors import PactFileError
-from accord.model.body import Body, decode_json_text, is_json_type, is_text_type
+from accord.model.at import At, describe_value
+from accord.model.body import Body
 from accord.model.pact import (
     ASYNC_MESSAGE,
     HTTP,
@@ -36,57 +35,24 @@ from accord.model.pact import (
     metadata_content_type,
     spec_major,
 )
-from accord.model.rules import SINGLE_VALUE, Generators, MatchingRules, Rule, category_name
+from accord.model.read_body import legacy_body, parse_v4_body
+from accord.model.read_rules import normalise_rule, parse_generators, parse_matching_rules
 
-
-class At:
-    """Where we are in the document, so an error can say exactly where."""
-
-    __slots__ = ("path", "source")
-
-    def __init__(self, source: str, path: str = "$") -> None:
-        self.source = source
-        self.path = path
-
-    def __truediv__(self, part: str | int) -> At:
-        if isinstance(part, int):
-            return At(self.source, f"{self.path}[{part}]")
-        if part.isidentifier():
-            return At(self.source, f"{self.path}.{part}")
-        return At(self.source, f"{self.path}['{part}']")
-
-    def fail(self, problem: str) -> PactFileError:
-        return PactFileError(problem, source=self.source, path=self.path)
-
-    def obj(self, value: Any, what: str = "an object") -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(f"expected {what}, found {_kind(value)}")
-        return value
-
-    def lst(self, value: Any, what: str = "a list") -> list[Any]:
-        if not isinstance(value, list):
-            raise self.fail(f"expected {what}, found {_kind(value)}")
-        return value
-
-    def string(self, value: Any, what: str = "a string") -> str:
-        if not isinstance(value, str):
-            raise self.fail(f"expected {what}, found {_kind(value)}")
-        return value
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return f"the string {text!r}"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
+__all__ = [
+    "At",
+    "header_value",
+    "legacy_body",
+    "load_pact",
+    "loads_pact",
+    "normalise_rule",
+    "parse_generators",
+    "parse_matching_rules",
+    "parse_message",
+    "parse_pact",
+    "parse_request",
+    "parse_response",
+    "parse_v4_body",
+]
 
 
 # ---------------------------------------------------------------------------------------
@@ -237,7 +203,7 @@ def _common(item: dict[str, Any], at: At) -> dict[str, Any]:
     description = (at / "description").string(item.get("description"), "a description")
     pending = item.get("pending", False)
     if not isinstance(pending, bool):
-        raise (at / "pending").fail(f"expected true or false, found {_kind(pending)}")
+        raise (at / "pending").fail(f"expected true or false, found {describe_value(pending)}")
     key = item.get("key")
     if key is not None:
         key = (at / "key").string(key)
@@ -364,7 +330,9 @@ def parse_response(data: Any, major: int, at: At) -> HttpResponse:
         if isinstance(status, str) and status.isascii() and status.isdigit():
             status = int(status)
         else:
-            raise (at / "status").fail(f"expected an HTTP status code, found {_kind(status)}")
+            raise (at / "status").fail(
+                f"expected an HTTP status code, found {describe_value(status)}"
+            )
     headers = _headers(res.get("headers"), at / "headers")
     rules = parse_matching_rules(res.get("matchingRules"), at / "matchingRules")
     generators = parse_generators(res.get("generators"), at / "generators")
@@ -403,7 +371,7 @@ def _headers(value: Any, at: At) -> dict[str, list[str]] | None:
         elif isinstance(raw, str | int | float):
             out[name] = [str(raw)]
         else:
-            raise (at / name).fail(f"expected a header value, found {_kind(raw)}")
+            raise (at / name).fail(f"expected a header value, found {describe_value(raw)}")
     return out
 
 
@@ -422,7 +390,7 @@ def _query(value: Any, at: At) -> tuple[dict[str, list[str | None]] | None, str 
         elif raw is None or isinstance(raw, str | int | float):
             out[name] = [None if raw is None else str(raw)]
         else:
-            raise (at / name).fail(f"expected query values, found {_kind(raw)}")
+            raise (at / name).fail(f"expected query values, found {describe_value(raw)}")
     return out, None
 
 
@@ -444,196 +412,3 @@ def _http_body(part: dict[str, Any], headers: Any, major: int, at: At) -> Body |
     if major >= 4:
         return parse_v4_body(part["body"], at / "body", content_type)
     return legacy_body(part["body"], content_type)
-
-
-# ---------------------------------------------------------------------------------------
-# bodies
-
-_BODY_ATTRIBUTES = frozenset({"content", "contentType", "encoded", "contentTypeHint"})
-
-
-def legacy_body(value: Any, content_type: str | None) -> Body:
-    """A V1-V3 body: the raw value, interpreted by the content type."""
-    if isinstance(value, str):
-        if is_json_type(content_type):
-            return Body(decode_json_text(value), content_type)
-        if content_type and not is_text_type(content_type):
-            try:
-                return Body(base64.b64decode(value, validate=True), content_type)
-            except (binascii.Error, ValueError):
-                return Body(value, content_type)
-        if content_type is None and _looks_like_xml(value):
-            return Body(value, "application/xml")
-        return Body(value, content_type)
-    if value is None:
-        return Body(None, content_type)
-    return Body(value, content_type or "application/json")
-
-
-def _looks_like_xml(text: str) -> bool:
-    head = text.lstrip()
-    return head.startswith("<?xml") or (head.startswith("<") and head.rstrip().endswith(">"))
-
-
-def parse_v4_body(value: Any, at: At, fallback_type: str | None = None) -> Body | None:
-    """The V4 ``{content, contentType, encoded, contentTypeHint}`` object."""
-    if value is None:
-        return Body(None, fallback_type)
-    if not isinstance(value, dict) or not set(value) <= _BODY_ATTRIBUTES:
-        # pact-python issue 1103: an object with foreign keys is itself the body.
-        return Body(value, fallback_type or "application/json")
-    if "content" not in value:
-        return None
-    content_type = value.get("contentType") or fallback_type
-    if content_type is not None:
-        content_type = (at / "contentType").string(content_type)
-    hint = value.get("contentTypeHint")
-    encoded = value.get("encoded", False)
-    content = value["content"]
-    if (isinstance(encoded, str) and encoded.lower() == "base64") or encoded is True:
-        text = (at / "content").string(content, "base64 text")
-        try:
-            raw = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise (at / "content").fail(f"not valid base64: {exc}") from exc
-        if is_json_type(content_type) and hint != "BINARY":
-            try:
-                return Body(json.loads(raw), content_type, hint)
-            except ValueError:
-                pass
-        if content_type and is_text_type(content_type) and hint != "BINARY":
-            try:
-                return Body(raw.decode("utf-8"), content_type, hint)
-            except UnicodeDecodeError:
-                pass
-        return Body(raw, content_type, hint)
-    if isinstance(encoded, str) and encoded.lower() == "json":
-        text = (at / "content").string(content, "JSON text")
-        return Body(decode_json_text(text), content_type or "application/json", hint)
-    if encoded not in (False, None) and not isinstance(encoded, str):
-        raise (at / "encoded").fail(f"expected false, 'base64' or 'json', found {_kind(encoded)}")
-    if isinstance(content, str):
-        if is_json_type(content_type):
-            return Body(decode_json_text(content), content_type, hint)
-        return Body(content, content_type, hint)
-    if content_type is None and content is not None:
-        content_type = "application/json"
-    return Body(content, content_type, hint)
-
-
-# ---------------------------------------------------------------------------------------
-# matching rules and generators
-
-_LEGACY_MATCH_KEYS = ("timestamp", "date", "time")
-
-
-def normalise_rule(raw: Any, at: At) -> Rule:
-    """A rule object, with the legacy forms that lack ``match`` given one."""
-    rule = at.obj(raw, "a matching rule object")
-    if "match" in rule:
-        (at / "match").string(rule["match"], "a matcher name")
-        return rule
-    if "regex" in rule:
-        return {"match": "regex", **rule}
-    for key in _LEGACY_MATCH_KEYS:
-        if key in rule:
-            rest = {k: v for k, v in rule.items() if k != key}
-            return {"match": key, "format": rule[key], **rest}
-    if "min" in rule or "max" in rule:
-        return {"match": "type", **rule}
-    raise at.fail("a matching rule needs a 'match' name")
-
-
-def _rule_list(raw: Any, at: At) -> tuple[list[Rule], str]:
-    if isinstance(raw, list):
-        return [normalise_rule(r, at / i) for i, r in enumerate(raw)], "AND"
-    data = at.obj(raw, "a rule list object")
-    if "matchers" not in data:
-        return [normalise_rule(data, at)], "AND"
-    combine = data.get("combine", "AND")
-    if combine not in ("AND", "OR"):
-        raise (at / "combine").fail(f"expected 'AND' or 'OR', found {_kind(combine)}")
-    matchers = (at / "matchers").lst(data["matchers"])
-    return [normalise_rule(r, at / "matchers" / i) for i, r in enumerate(matchers)], combine
-
-
-def parse_matching_rules(value: Any, at: At) -> MatchingRules:
-    """The V2 flat form or the V3/V4 category form."""
-    rules = MatchingRules()
-    if value is None:
-        return rules
-    data = at.obj(value)
-    if not data:
-        return rules
-    if next(iter(data)).startswith("$"):
-        for key, raw in data.items():
-            category, name = _v2_target(key)
-            rules.add(category, name, [normalise_rule(raw, at / key)])
-        return rules
-    for raw_category, bucket in data.items():
-        category = category_name(raw_category)
-        where = at / raw_category
-        if category in SINGLE_VALUE:
-            block = where.obj(bucket)
-            if "matchers" not in block and len(block) == 1 and "$" in block:
-                block = block["$"]
-            if block:
-                found, combine = _rule_list(block, where)
-                rules.add(category, "", found, combine)
-            continue
-        for key, raw in where.obj(bucket).items():
-            found, combine = _rule_list(raw, where / key)
-            name = _body_key(key) if category == "body" else key
-            rules.add(category, name, found, combine)
-    return rules
-
-
-def _body_key(key: str) -> str:
-    if key.startswith("$"):
-        return key
-    return "$." + key if not key.startswith("[") else "$" + key
-
-
-def _v2_target(key: str) -> tuple[str, str]:
-    """Split a V2 path such as ``$.body.a`` or ``$.headers.X`` into category and key."""
-    rest = key[1:]
-    for prefix, category in (
-        (".body", "body"),
-        (".headers.", "header"),
-        (".header.", "header"),
-        (".query.", "query"),
-        (".path", "path"),
-        (".method", "method"),
-        (".status", "status"),
-    ):
-        if rest.startswith(prefix):
-            remainder = rest[len(prefix) :]
-            if category == "body":
-                return "body", "$" + remainder
-            if category in SINGLE_VALUE:
-                return category, ""
-            if remainder.startswith("['") and remainder.endswith("']"):
-                remainder = remainder[2:-2]
-            return category, remainder
-    return "body", key
-
-
-def parse_generators(value: Any, at: At) -> Generators:
-    generators = Generators()
-    if value is None:
-        return generators
-    for raw_category, bucket in at.obj(value).items():
-        category = category_name(raw_category)
-        where = at / raw_category
-        block = where.obj(bucket)
-        if category in SINGLE_VALUE:
-            if "type" in block:
-                generators.add(category, "", block)
-            elif len(block) == 1 and "$" in block:
-                generators.add(category, "", where.obj(block["$"]))
-            continue
-        for key, raw in block.items():
-            entry = (where / key).obj(raw, "a generator object")
-            (where / key / "type").string(entry.get("type"), "a generator type")
-            generators.add(category, _body_key(key) if category == "body" else key, entry)
-    return generators

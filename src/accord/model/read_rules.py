@@ -1,0 +1,125 @@
+"""Reading matching rules (the flat V2 form and the V3/V4 category form) and generators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accord.model.at import At, describe_value
+from accord.model.rules import SINGLE_VALUE, Generators, MatchingRules, Rule, category_name
+
+# ---------------------------------------------------------------------------------------
+# matching rules and generators
+
+_LEGACY_MATCH_KEYS = ("timestamp", "date", "time")
+
+
+def normalise_rule(raw: Any, at: At) -> Rule:
+    """A rule object, with the legacy forms that lack ``match`` given one."""
+    rule = at.obj(raw, "a matching rule object")
+    if "match" in rule:
+        (at / "match").string(rule["match"], "a matcher name")
+        return rule
+    if "regex" in rule:
+        return {"match": "regex", **rule}
+    for key in _LEGACY_MATCH_KEYS:
+        if key in rule:
+            rest = {k: v for k, v in rule.items() if k != key}
+            return {"match": key, "format": rule[key], **rest}
+    if "min" in rule or "max" in rule:
+        return {"match": "type", **rule}
+    raise at.fail("a matching rule needs a 'match' name")
+
+
+def _rule_list(raw: Any, at: At) -> tuple[list[Rule], str]:
+    if isinstance(raw, list):
+        return [normalise_rule(r, at / i) for i, r in enumerate(raw)], "AND"
+    data = at.obj(raw, "a rule list object")
+    if "matchers" not in data:
+        return [normalise_rule(data, at)], "AND"
+    combine = data.get("combine", "AND")
+    if combine not in ("AND", "OR"):
+        raise (at / "combine").fail(f"expected 'AND' or 'OR', found {describe_value(combine)}")
+    matchers = (at / "matchers").lst(data["matchers"])
+    return [normalise_rule(r, at / "matchers" / i) for i, r in enumerate(matchers)], combine
+
+
+def parse_matching_rules(value: Any, at: At) -> MatchingRules:
+    """The V2 flat form or the V3/V4 category form."""
+    rules = MatchingRules()
+    if value is None:
+        return rules
+    data = at.obj(value)
+    if not data:
+        return rules
+    if next(iter(data)).startswith("$"):
+        for key, raw in data.items():
+            category, name = _v2_target(key)
+            rules.add(category, name, [normalise_rule(raw, at / key)])
+        return rules
+    for raw_category, bucket in data.items():
+        category = category_name(raw_category)
+        where = at / raw_category
+        if category in SINGLE_VALUE:
+            block = where.obj(bucket)
+            if "matchers" not in block and len(block) == 1 and "$" in block:
+                block = block["$"]
+            if block:
+                found, combine = _rule_list(block, where)
+                rules.add(category, "", found, combine)
+            continue
+        for key, raw in where.obj(bucket).items():
+            found, combine = _rule_list(raw, where / key)
+            name = _body_key(key) if category == "body" else key
+            rules.add(category, name, found, combine)
+    return rules
+
+
+def _body_key(key: str) -> str:
+    if key.startswith("$"):
+        return key
+    return "$." + key if not key.startswith("[") else "$" + key
+
+
+def _v2_target(key: str) -> tuple[str, str]:
+    """Split a V2 path such as ``$.body.a`` or ``$.headers.X`` into category and key."""
+    rest = key[1:]
+    for prefix, category in (
+        (".body", "body"),
+        (".headers.", "header"),
+        (".header.", "header"),
+        (".query.", "query"),
+        (".path", "path"),
+        (".method", "method"),
+        (".status", "status"),
+    ):
+        if rest.startswith(prefix):
+            remainder = rest[len(prefix) :]
+            if category == "body":
+                return "body", "$" + remainder
+            if category in SINGLE_VALUE:
+                return category, ""
+            if remainder.startswith("['") and remainder.endswith("']"):
+                remainder = remainder[2:-2]
+            return category, remainder
+    return "body", key
+
+
+def parse_generators(value: Any, at: At) -> Generators:
+    generators = Generators()
+    if value is None:
+        return generators
+    for raw_category, bucket in at.obj(value).items():
+        category = category_name(raw_category)
+        where = at / raw_category
+        block = where.obj(bucket)
+        if category in SINGLE_VALUE:
+            if "type" in block:
+                generators.add(category, "", block)
+            elif len(block) == 1 and "$" in block:
+                generators.add(category, "", where.obj(block["$"]))
+            continue
+        for key, raw in block.items():
+            entry = (where / key).obj(raw, "a generator object")
+            (where / key / "type").string(entry.get("type"), "a generator type")
+            generators.add(category, _body_key(key) if category == "body" else key, entry)
+    return generators
