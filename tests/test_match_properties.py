@@ -24,8 +24,9 @@ from accord.errors import MatcherError
 from accord.matching.generators import CONSUMER, generate_body
 from accord.matching.json_body import compare_json
 from accord.model import Body, Generators
+from tests.conformance_paths import FIXTURES as CONFORMANCE_FIXTURES
 
-JPEG_PATH = Path("/work/shared/pact-conformance/compatibility-suite/fixtures/rat.jpg")
+JPEG_PATH = CONFORMANCE_FIXTURES / "rat.jpg"
 
 
 class _Jpeg(bytes):

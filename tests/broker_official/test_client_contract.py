@@ -37,7 +37,7 @@ from tests.broker.conftest import POSTGRES_URL
 from tests.broker_official.client_contract_states import STATES, Seed, reorder_matrix_query
 from tests.broker_official.support import AsgiServer, StateServer, fresh_postgres_database, pact
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "pact-conformance"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "data" / "pact-conformance"
 CONTRACT = CONFORMANCE / "broker-client-contracts" / "Pact Broker Client V2-Pact Broker.json"
 PUBLIC_URL = "http://example.org"
 

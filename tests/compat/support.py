@@ -35,7 +35,7 @@ from accord.model.body import is_json_type, is_text_type
 from accord.model.read import At, parse_generators, parse_matching_rules
 
 REPO = Path(__file__).resolve().parents[2]
-CONFORMANCE = REPO.parent / "shared" / "pact-conformance"
+CONFORMANCE = REPO / "tests" / "data" / "pact-conformance"
 SUITE = CONFORMANCE / "compatibility-suite"
 FEATURES = SUITE / "features"
 FIXTURES = SUITE / "fixtures"

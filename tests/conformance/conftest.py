@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "pact-conformance"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "data" / "pact-conformance"
 
 
 def require_conformance() -> Path:

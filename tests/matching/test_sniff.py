@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from accord.matching.sniff import detect_content_type, same_media_type
+from tests.conformance_paths import FIXTURES as CONFORMANCE_FIXTURES
 
-FIXTURES = Path("/work/shared/pact-conformance/compatibility-suite/fixtures")
+FIXTURES = CONFORMANCE_FIXTURES
 
 
 def _fixture(name: str) -> bytes:
