@@ -11,7 +11,6 @@ import datetime as dt
 import re
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
