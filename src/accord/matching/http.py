@@ -12,6 +12,7 @@ from accord.matching.values import check_all, rule_name
 from accord.model.body import media_type
 from accord.model.pact import HttpRequest, HttpResponse
 from accord.model.rules import MatchingRules
+from accord.schemas.media import is_protobuf_type, same_message_name
 
 if TYPE_CHECKING:
     from accord.schemas.in_pact import SchemaSource
@@ -238,6 +239,9 @@ def _content_type_matches(expected: str, actual: str) -> bool:
             return False
         if key == "charset":
             if got[key].lower() != value.lower():
+                return False
+        elif key == "message" and is_protobuf_type(expected):
+            if not same_message_name(value, got[key]):
                 return False
         elif got[key] != value:
             return False

@@ -37,3 +37,15 @@ def parameter(content_type: str | None, name: str) -> str | None:
         if key.strip().lower() == name:
             return value.strip().strip('"') or None
     return None
+
+
+def same_message_name(expected: str, actual: str) -> bool:
+    """``Feature``, ``routeguide.Feature`` and ``.routeguide.Feature`` name one message.
+
+    Writers differ in whether they qualify the name, so a shorter name matches a longer
+    one that ends with it at a package boundary.
+    """
+    want, got = expected.strip().lstrip("."), actual.strip().lstrip(".")
+    if want == got:
+        return True
+    return got.endswith("." + want) or want.endswith("." + got)

@@ -99,9 +99,10 @@ class ProtoMessage:
     def decode(self, data: bytes, *, like: Any = None) -> dict[str, Any]:
         """The message as a dict of its fields, as the plugin's matching sees it.
 
-        Only fields on the wire appear, except that a singular scalar field named in
-        ``like`` (the expected message) and absent here is filled with its default: proto3
-        never sends a default value, so "absent" and "0" or "" are the same message.
+        Only fields on the wire appear, except that a field named in ``like`` (the
+        expected message) and absent here is filled with its default (``0``, ``""``, the
+        first enum value, ``[]``, ``{}``): proto3 never sends a default value, so "absent"
+        and "empty" are the same message. A missing sub-message stays missing.
         """
         return to_value(self.parse(data), like)
 
@@ -411,7 +412,13 @@ def to_value(message: Any, like: Any = None) -> dict[str, Any]:
             if name in out:
                 continue
             field_descriptor = descriptor.fields_by_name.get(name)
-            if field_descriptor is not None and not _is_repeated(field_descriptor):
+            if field_descriptor is None:
+                continue
+            if _is_map(field_descriptor):
+                out[name] = {}
+            elif _is_repeated(field_descriptor):
+                out[name] = []
+            else:
                 default = _default(field_descriptor)
                 if default is not _NO_DEFAULT:
                     out[name] = default
