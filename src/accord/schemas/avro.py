@@ -75,25 +75,22 @@ class AvroSchema:
 
     text: str
     _records: dict[str, Any] = field(init=False, repr=False)
-    _named: dict[str, Any] = field(init=False, repr=False)
+    """Each named record, fully expanded (references inlined), by full name."""
 
     def __post_init__(self) -> None:
-        fastavro = _fastavro()
+        _fastavro()  # the install hint comes first, whatever submodule is cached
         try:
             raw = json.loads(self.text)
         except ValueError as exc:
             raise SchemaError(f"the Avro schema is not JSON: {exc}") from exc
-        named: dict[str, Any] = {}
+        expand = require("fastavro.schema", extra="avro", purpose=_PURPOSE).expand_schema
         try:
-            fastavro.parse_schema(raw, named)
+            expanded = expand(raw)
         except Exception as exc:
             raise SchemaError(f"the Avro schema is not valid: {exc}") from exc
-        self._records = {
-            name: schema
-            for name, schema in named.items()
-            if isinstance(schema, dict) and schema.get("type") == "record"
-        }
-        self._named = named
+        records: dict[str, Any] = {}
+        _collect_records(expanded, records)
+        self._records = records
 
     @classmethod
     def from_text(cls, text: str) -> AvroSchema:
@@ -136,14 +133,32 @@ class AvroSchema:
             problem = "is ambiguous" if matching else "is not in the Avro schema"
             raise SchemaError(f"record {wanted!r} {problem} (records: {known})")
         full = matching[0]
-        expand = require("fastavro.schema", extra="avro", purpose=_PURPOSE).expand_schema
-        schema = _fastavro().parse_schema(expand(self._named[full]), {})
-        return AvroRecord(full, schema)
+        return AvroRecord(full, _fastavro().parse_schema(self._records[full], {}))
 
 
 @lru_cache(maxsize=64)
 def _cached_schema(text: str) -> AvroSchema:
     return AvroSchema(text)
+
+
+def _collect_records(schema: Any, into: dict[str, Any]) -> None:
+    """Every record in an expanded schema, found wherever it is nested."""
+    if isinstance(schema, list):
+        for item in schema:
+            _collect_records(item, into)
+    elif isinstance(schema, dict):
+        kind = schema.get("type")
+        if kind == "record" and isinstance(schema.get("name"), str):
+            name = schema["name"]
+            namespace = schema.get("namespace")
+            full = name if "." in name or not namespace else f"{namespace}.{name}"
+            into.setdefault(full, schema)
+            for item in schema.get("fields") or []:
+                _collect_records(item.get("type"), into)
+        elif kind in ("array", "map"):
+            _collect_records(schema.get("items") or schema.get("values"), into)
+        elif isinstance(kind, dict | list):
+            _collect_records(kind, into)
 
 
 def jsonable(value: Any) -> Any:

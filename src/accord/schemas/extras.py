@@ -12,8 +12,8 @@ from typing import Any
 
 from accord.errors import MissingExtraError
 
-GRPC_HINT = "pip install 'accord[grpc]'"
-AVRO_HINT = "pip install 'accord[avro]'"
+_PACKAGES = {"google": "protobuf", "grpc_tools": "grpcio-tools", "grpc": "grpcio"}
+"""Import names whose pip package is called something else."""
 
 
 def require(module: str, *, extra: str, purpose: str) -> Any:
@@ -21,7 +21,8 @@ def require(module: str, *, extra: str, purpose: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        package = module.split(".", 1)[0]
+        top = module.split(".", 1)[0]
+        package = _PACKAGES.get(top, top)
         raise MissingExtraError(
             f"{purpose} needs the '{package}' package, which is not installed: "
             f"pip install 'accord[{extra}]'"
