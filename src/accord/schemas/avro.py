@@ -76,6 +76,7 @@ class AvroSchema:
     text: str
     _records: dict[str, Any] = field(init=False, repr=False)
     """Each named record, fully expanded (references inlined), by full name."""
+    _parsed: dict[str, AvroRecord] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         _fastavro()  # the install hint comes first, whatever submodule is cached
@@ -133,7 +134,11 @@ class AvroSchema:
             problem = "is ambiguous" if matching else "is not in the Avro schema"
             raise SchemaError(f"record {wanted!r} {problem} (records: {known})")
         full = matching[0]
-        return AvroRecord(full, _fastavro().parse_schema(self._records[full], {}))
+        found = self._parsed.get(full)
+        if found is None:
+            found = AvroRecord(full, _fastavro().parse_schema(self._records[full], {}))
+            self._parsed[full] = found
+        return found
 
 
 @lru_cache(maxsize=64)

@@ -20,7 +20,7 @@ import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -395,7 +395,11 @@ def compile_proto(source: Path, include_paths: Iterable[str | os.PathLike[str]] 
 
 
 def to_value(message: Any, like: Any = None) -> dict[str, Any]:
-    """A message instance as a dict keyed by ``.proto`` field names (see module doc)."""
+    """A message instance as a dict keyed by ``.proto`` field names (see module doc).
+
+    Each field's conversion is worked out once per field descriptor and cached, so a
+    large message costs one dict lookup and one call per field present.
+    """
     descriptor = message.DESCRIPTOR
     if descriptor.full_name in _JSON_MESSAGES:
         json_format = _pb("json_format")
@@ -403,32 +407,38 @@ def to_value(message: Any, like: Any = None) -> dict[str, Any]:
         return value
     out: dict[str, Any] = {}
     expected = like if isinstance(like, dict) else None
+    converters = _CONVERTERS
     for field_descriptor, value in message.ListFields():
+        convert = converters.get(field_descriptor)
+        if convert is None:
+            convert = converters[field_descriptor] = _converter(field_descriptor)
         name = field_descriptor.name
-        hint = expected.get(name) if expected is not None else None
-        out[name] = _field_value(field_descriptor, value, hint)
-    if expected is not None:
+        out[name] = convert(value, expected.get(name) if expected is not None else None)
+    if expected is not None and len(out) < len(expected):
+        fields = descriptor.fields_by_name
         for name in expected:
-            if name in out:
-                continue
-            field_descriptor = descriptor.fields_by_name.get(name)
-            if field_descriptor is None:
-                continue
-            if _is_map(field_descriptor):
-                out[name] = {}
-            elif _is_repeated(field_descriptor):
-                out[name] = []
-            else:
-                default = _default(field_descriptor)
-                if default is not _NO_DEFAULT:
-                    out[name] = default
+            if name not in out:
+                field_descriptor = fields.get(name)
+                if field_descriptor is not None:
+                    default = _default(field_descriptor)
+                    if default is not _NO_DEFAULT:
+                        out[name] = default
     return out
 
 
+Converter = Callable[[Any, Any], Any]
+"""``convert(value, hint)``: a field's value as a plain value; ``hint`` is the expected one."""
+
+_CONVERTERS: dict[Any, Converter] = {}
 _NO_DEFAULT = object()
 
 
 def _default(field_descriptor: Any) -> Any:
+    """What an absent field reads as; sub-messages have none (absent is not "empty")."""
+    if _is_map(field_descriptor):
+        return {}
+    if _is_repeated(field_descriptor):
+        return []
     kind = field_descriptor.type
     if kind in (_TYPE_MESSAGE, _TYPE_GROUP):
         return _NO_DEFAULT
@@ -440,41 +450,59 @@ def _default(field_descriptor: Any) -> Any:
     return field_descriptor.default_value
 
 
-def _field_value(field_descriptor: Any, value: Any, hint: Any) -> Any:
+def _converter(field_descriptor: Any) -> Converter:
     if _is_map(field_descriptor):
-        value_field = field_descriptor.message_type.fields_by_name["value"]
-        by_key: dict[str, Any] = hint if isinstance(hint, dict) else {}
-        first = next(iter(by_key.values()), None)
-        return {
-            _map_key(key): _single(value_field, item, by_key.get(_map_key(key), first))
-            for key, item in value.items()
-        }
-    if _is_repeated(field_descriptor):
+        single = _single(field_descriptor.message_type.fields_by_name["value"])
+
+        def convert_map(value: Any, hint: Any) -> dict[str, Any]:
+            by_key: dict[str, Any] = hint if isinstance(hint, dict) else {}
+            first = next(iter(by_key.values()), None)
+            out = {}
+            for key, item in value.items():
+                text = _map_key(key)
+                out[text] = single(item, by_key.get(text, first))
+            return out
+
+        return convert_map
+    single = _single(field_descriptor)
+    if not _is_repeated(field_descriptor):
+        return single
+    if single is _plain:
+        return lambda value, hint: list(value)
+
+    def convert_list(value: Any, hint: Any) -> list[Any]:
         hints: list[Any] = hint if isinstance(hint, list) else []
+        if not hints:
+            return [single(item, None) for item in value]
+        last = len(hints) - 1
         return [
-            _single(
-                field_descriptor,
-                item,
-                hints[index] if index < len(hints) else (hints[0] if hints else None),
-            )
+            single(item, hints[index] if index <= last else hints[0])
             for index, item in enumerate(value)
         ]
-    return _single(field_descriptor, value, hint)
+
+    return convert_list
+
+
+def _plain(value: Any, hint: Any) -> Any:
+    return value
+
+
+def _single(field_descriptor: Any) -> Converter:
+    kind = field_descriptor.type
+    if kind in (_TYPE_MESSAGE, _TYPE_GROUP):
+        return to_value
+    if kind == _TYPE_ENUM:
+        names = {
+            number: item.name
+            for number, item in field_descriptor.enum_type.values_by_number.items()
+        }
+        return lambda value, hint: names.get(value, value)
+    if kind == _TYPE_BYTES:
+        return lambda value, hint: base64.b64encode(value).decode("ascii")
+    return _plain
 
 
 def _map_key(key: Any) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
     return str(key)
-
-
-def _single(field_descriptor: Any, value: Any, hint: Any) -> Any:
-    kind = field_descriptor.type
-    if kind in (_TYPE_MESSAGE, _TYPE_GROUP):
-        return to_value(value, hint)
-    if kind == _TYPE_ENUM:
-        found = field_descriptor.enum_type.values_by_number.get(value)
-        return found.name if found is not None else value
-    if kind == _TYPE_BYTES:
-        return base64.b64encode(value).decode("ascii")
-    return value

@@ -24,10 +24,10 @@ def accepts(body: Body) -> bool:
 
 
 def compare(expected: Body, actual: Body, rules: BodyRules, context: BodyContext) -> list[Mismatch]:
-    def find() -> tuple[str, Decoder]:
+    def find() -> tuple[str, Decoder, object]:
         assert context.schemas is not None
         record = context.schemas.avro_record(expected.content_type, context.part)
-        return record.full_name, decoder(record)
+        return record.full_name, decoder(record), record
 
     return compare_decoded(expected, actual, rules, context, kind="Avro record", find_decoder=find)
 

@@ -26,10 +26,10 @@ def accepts(body: Body) -> bool:
 
 
 def compare(expected: Body, actual: Body, rules: BodyRules, context: BodyContext) -> list[Mismatch]:
-    def find() -> tuple[str, Decoder]:
+    def find() -> tuple[str, Decoder, object]:
         assert context.schemas is not None
         message = context.schemas.proto_message(expected.content_type, context.part)
-        return message.full_name, decoder(message)
+        return message.full_name, decoder(message), message
 
     return compare_decoded(
         expected, actual, rules, context, kind="protobuf message", find_decoder=find
