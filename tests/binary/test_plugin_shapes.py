@@ -186,3 +186,32 @@ def test_merging_pact_files_keeps_every_proto_the_interactions_point_at() -> Non
     for interaction in merged.interactions:
         name = interaction.plugin_config["protobuf"]["message"]
         assert schemas_for(merged, interaction).proto_message(None).full_name == name.lstrip(".")
+
+
+def test_a_pact_with_only_the_proto_text_is_compiled_to_decode_its_bodies() -> None:
+    text = 'syntax = "proto3";\npackage t;\nmessage Ping { string word = 1; }\n'
+    schema = ProtoSchema.from_proto_text(text)
+    ping = schema.message("Ping")
+    pact = Pact(
+        "c",
+        "p",
+        metadata={
+            "plugins": [
+                {
+                    "name": "protobuf",
+                    "version": "0.1.0",
+                    "configuration": {"k": {"protoFile": text}},
+                }
+            ]
+        },
+    )
+    interaction = AsyncMessage(
+        description="ping",
+        plugin_config={"protobuf": {"descriptorKey": "k", "message": "Ping"}},
+        message=MessageContents(contents=Body(ping.encode({"word": "hi"}), "application/protobuf")),
+    )
+    produced = MessageContents(contents=Body(ping.encode({"word": "ho"}), "application/protobuf"))
+    mismatches = compare_message(
+        interaction.message, produced, schemas=schemas_for(pact, interaction)
+    )
+    assert [m.path for m in mismatches] == ["$.word"]
