@@ -27,6 +27,7 @@ log = logging.getLogger("accord.broker")
 T = TypeVar("T")
 
 DEFAULT_DATABASE_URL = "sqlite:///./accord-broker.sqlite3"
+DEFAULT_LOCK_TIMEOUT = 5.0
 MAX_ATTEMPTS = 8
 
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock timeout.
@@ -41,21 +42,48 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine tuned for the broker: WAL and explicit locking on SQLite, a pool on Postgres."""
+class DatabaseUnavailable(Exception):
+    """The database cannot serve this request now (locked by another process, down, or out
+    of connections); the client should retry after ``retry_after`` seconds (HTTP 503)."""
+
+    def __init__(self, reason: str, retry_after: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def make_engine(url: str | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Engine:
+    """An engine tuned for the broker: WAL and explicit locking on SQLite, a pool on Postgres.
+
+    ``lock_timeout`` bounds how long a SQLite writer waits for a lock another connection or
+    process holds (SQLite's busy timeout) and how long any request waits for a pooled
+    connection. PostgreSQL connections are pinged when taken from the pool, so a backend the
+    server terminated is replaced instead of failing the next request.
+    """
     real = normalise_url(url or DEFAULT_DATABASE_URL)
     if real.startswith("sqlite"):
-        return _sqlite_engine(real)
-    return sa.create_engine(real, pool_size=20, max_overflow=20)
+        return _sqlite_engine(real, lock_timeout)
+    return sa.create_engine(
+        real,
+        pool_size=20,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_timeout=max(lock_timeout, 1.0),
+        connect_args={"connect_timeout": max(int(lock_timeout), 2)},
+    )
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, lock_timeout: float) -> Engine:
     database = sa.make_url(url).database
     if database and database != ":memory:":
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20
+        url,
+        connect_args={"check_same_thread": False, "timeout": lock_timeout},
+        pool_size=20,
+        pool_timeout=max(lock_timeout, 1.0),
     )
+    busy_ms = int(lock_timeout * 1000)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -65,7 +93,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -78,17 +106,26 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def is_sqlite_locked(exc: BaseException) -> bool:
+    """SQLite gave up waiting for a lock (after its busy timeout)."""
+    return isinstance(exc, OperationalError) and (
+        "database is locked" in str(exc) or "database is busy" in str(exc)
+    )
+
+
 def is_retryable(exc: BaseException) -> bool:
-    """Did the transaction lose a race that running it again would win?"""
+    """Did the transaction lose a race that running it again would win?
+
+    A SQLite lock timeout is not retried here: the busy timeout already waited for it, and
+    waiting again would hold a worker thread for several timeouts (the caller answers 503).
+    """
     if isinstance(exc, IntegrityError):
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True  # the server dropped an idle pooled connection; a fresh one will do
+        return True  # the server dropped the connection (restart, terminated backend)
     if isinstance(exc, OperationalError | DBAPIError):
         state = getattr(getattr(exc, "orig", None), "sqlstate", None)
-        if state in _RETRYABLE_PG_STATES:
-            return True
-        return "database is locked" in str(exc) or "database is busy" in str(exc)
+        return state in _RETRYABLE_PG_STATES
     return False
 
 
@@ -115,8 +152,20 @@ class Database:
             try:
                 with self.connect(write=write) as conn:
                     return work(conn)
+            except sa.exc.TimeoutError as exc:
+                raise DatabaseUnavailable("no database connection is free") from exc
             except (IntegrityError, OperationalError, DBAPIError) as exc:
+                if is_sqlite_locked(exc):
+                    raise DatabaseUnavailable(
+                        "the database is locked by another writer; retry shortly"
+                    ) from exc
                 if attempt == MAX_ATTEMPTS or not is_retryable(exc):
+                    if isinstance(exc, OperationalError) or (
+                        isinstance(exc, DBAPIError) and exc.connection_invalidated
+                    ):
+                        raise DatabaseUnavailable(
+                            f"the database is unavailable: {exc.orig}"
+                        ) from exc
                     raise
                 log.debug("transaction lost a race (attempt %d), retrying: %s", attempt, exc)
                 time.sleep(random.uniform(0.001, 0.01) * attempt)
