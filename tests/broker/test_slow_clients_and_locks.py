@@ -77,7 +77,7 @@ def test_a_body_that_stalls_is_cut_off_with_408(quick_server: BackgroundServer) 
     with connect(quick_server) as sock:
         sock.sendall(
             b"POST /contracts/publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 1000\r\n\r\n{\"pacticipantName\": "
+            b'Content-Length: 1000\r\n\r\n{"pacticipantName": '
         )
         answer = read_all(sock)
     head, _, body = answer.partition(b"\r\n\r\n")
