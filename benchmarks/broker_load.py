@@ -93,10 +93,10 @@ class LoadResult:
         return "\n".join(rows)
 
 
-def pact(consumer: str, version: str) -> dict[str, Any]:
+def pact(consumer: str, provider: str, version: str) -> dict[str, Any]:
     return {
         "consumer": {"name": consumer},
-        "provider": {"name": PROVIDER},
+        "provider": {"name": provider},
         "messages": [
             {
                 "description": "an order was placed",
@@ -110,8 +110,8 @@ def pact(consumer: str, version: str) -> dict[str, Any]:
     }
 
 
-def publish_body(consumer: str, version: str) -> dict[str, Any]:
-    content = base64.b64encode(json.dumps(pact(consumer, version)).encode()).decode()
+def publish_body(consumer: str, provider: str, version: str) -> dict[str, Any]:
+    content = base64.b64encode(json.dumps(pact(consumer, provider, version)).encode()).decode()
     return {
         "pacticipantName": consumer,
         "pacticipantVersionNumber": version,
@@ -120,7 +120,7 @@ def publish_body(consumer: str, version: str) -> dict[str, Any]:
         "contracts": [
             {
                 "consumerName": consumer,
-                "providerName": PROVIDER,
+                "providerName": provider,
                 "specification": "pact",
                 "contentType": "application/json",
                 "content": content,
@@ -129,22 +129,23 @@ def publish_body(consumer: str, version: str) -> dict[str, Any]:
     }
 
 
-def prepare(url: str, consumers: list[str]) -> None:
+def prepare(url: str, consumers: list[str], provider: str, environment: str) -> None:
     """Version 0 of every consumer, verified by a provider deployed to production."""
     with httpx.Client(base_url=url, timeout=60) as http:
-        env = http.post("/environments", json={"name": ENVIRONMENT, "production": True})
+        env = http.post("/environments", json={"name": environment, "production": True})
         env.raise_for_status()
         env_uuid = env.json()["uuid"]
         for consumer in consumers:
-            http.post("/contracts/publish", json=publish_body(consumer, "0")).raise_for_status()
-            doc = http.get(f"/pacts/provider/{PROVIDER}/consumer/{consumer}/version/0").json()
+            body = publish_body(consumer, provider, "0")
+            http.post("/contracts/publish", json=body).raise_for_status()
+            doc = http.get(f"/pacts/provider/{provider}/consumer/{consumer}/version/0").json()
             href = doc["_links"]["pb:publish-verification-results"]["href"]
             http.post(
                 href, json={"success": True, "providerApplicationVersion": "p1"}
             ).raise_for_status()
-        http.put(f"/pacticipants/{PROVIDER}/versions/p1", json={}).raise_for_status()
+        http.put(f"/pacticipants/{provider}/versions/p1", json={}).raise_for_status()
         http.post(
-            f"/pacticipants/{PROVIDER}/versions/p1/deployed-versions/environment/{env_uuid}",
+            f"/pacticipants/{provider}/versions/p1/deployed-versions/environment/{env_uuid}",
             json={},
         ).raise_for_status()
 
@@ -155,7 +156,8 @@ def run_load(
     """Run the mixed load against the broker at ``url`` and check nothing was lost."""
     run = uuid.uuid4().hex[:6]
     consumers = [f"LoadConsumer{i}-{run}" for i in range(publishers)]
-    prepare(url, consumers)
+    provider, environment = f"{PROVIDER}-{run}", f"{ENVIRONMENT}-{run}"
+    prepare(url, consumers, provider, environment)
     publish, poll = Kind(), Kind()
     acknowledged: dict[str, set[str]] = {c: {"0"} for c in consumers}
     latest: dict[str, str] = {c: "0" for c in consumers}
@@ -171,7 +173,9 @@ def run_load(
                 version = f"{n}"
                 began = time.perf_counter()
                 try:
-                    response = http.post("/contracts/publish", json=publish_body(consumer, version))
+                    response = http.post(
+                        "/contracts/publish", json=publish_body(consumer, provider, version)
+                    )
                     ok = response.status_code == 200
                     problem = f"publish {consumer} {version}: {response.status_code} "
                     problem += response.text[:200]
@@ -188,7 +192,7 @@ def run_load(
 
     def poller(index: int) -> None:
         consumer = consumers[index % len(consumers)]
-        params = {"pacticipant": consumer, "version": "0", "environment": ENVIRONMENT}
+        params = {"pacticipant": consumer, "version": "0", "environment": environment}
         with httpx.Client(base_url=url, timeout=60) as http:
             flip = False
             while time.monotonic() < stop_at:
@@ -217,12 +221,12 @@ def run_load(
     for thread in threads:
         thread.join()
     result = LoadResult(time.monotonic() - start, publish, poll, acknowledged)
-    result.missing = missing_publications(database_url, acknowledged)
+    result.missing = missing_publications(database_url, provider, acknowledged)
     return result
 
 
 def missing_publications(
-    database_url: str, acknowledged: dict[str, set[str]]
+    database_url: str, provider: str, acknowledged: dict[str, set[str]]
 ) -> dict[str, set[str]]:
     """Acknowledged consumer versions with no pact publication in the database."""
     import sqlalchemy as sa
@@ -239,7 +243,7 @@ def missing_publications(
                     "JOIN pacticipants c ON c.id = pp.consumer_id "
                     "JOIN pacticipants p ON p.id = pp.provider_id WHERE p.name = :provider"
                 ),
-                {"provider": PROVIDER},
+                {"provider": provider},
             ).all()
     finally:
         engine.dispose()
