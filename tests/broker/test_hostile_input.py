@@ -407,3 +407,66 @@ def test_no_hostile_string_in_any_write_is_a_5xx(broker: BrokerClient, names: Na
                 failures.append(f"pact {where} <- {label}: {response.status_code}")
     assert failures == []
     assert sent > 150
+
+
+ODD_VALUES = ["x", "9" * 30, "-1", "latest", "é✓", "a b", "%", "0" * 300, "1e999"]
+QUERY_KEYS = [
+    "pacticipant",
+    "version",
+    "environment",
+    "to",
+    "tag",
+    "branch",
+    "latest",
+    "latestby",
+    "limit",
+    "name",
+    "q[][pacticipant]",
+    "q[][version]",
+    "q[][latest]",
+    "q[][tag]",
+    "q[][branch]",
+    "success[]",
+    "pageNumber",
+    "pageSize",
+    "mainBranch",
+    "consumer",
+    "provider",
+]
+
+
+def test_no_odd_value_in_any_read_is_a_5xx(broker: BrokerClient, names: Names) -> None:
+    """Every GET route, its placeholders and the usual query keys filled with odd values."""
+    from accord.broker.routes import build_router
+
+    foo, bar = names("Foo"), names("Bar")
+    broker.publish(foo, "1", [message_pact(foo, bar)], branch="main", tags=["dev"])
+    patterns = sorted({r.pattern for r in _routes(build_router()) if r.method == "GET"})
+    failures = []
+    sent = 0
+    for pattern in patterns:
+        for value in ODD_VALUES:
+            filled = pattern
+            for key in ("provider", "pacticipant"):
+                filled = filled.replace("{" + key + "}", q(bar if key == "provider" else foo))
+            filled = filled.replace("{consumer}", q(foo))
+            while "{" in filled:
+                start, end = filled.index("{"), filled.index("}")
+                filled = filled[:start] + q(value) + filled[end + 1 :]
+            query = [(key, value) for key in QUERY_KEYS]
+            response = broker.http.get(filled, params=query)
+            sent += 1
+            if response.status_code >= 500:
+                failures.append(f"GET {filled} ({value!r}): {response.status_code}")
+    assert failures == []
+    assert sent > 300
+
+
+def _routes(router: Any) -> Iterator[Any]:
+    stack = [router._root]
+    while stack:
+        node = stack.pop()
+        yield from node.routes.values()
+        stack.extend(node.literals.values())
+        if node.param is not None:
+            stack.append(node.param[1])

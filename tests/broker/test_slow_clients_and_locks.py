@@ -124,7 +124,7 @@ def test_writers_get_503_while_another_process_holds_the_lock_and_reads_go_on(
     tmp_path: Path, names: Names
 ) -> None:
     path = tmp_path / "locked.sqlite3"
-    settings = Settings(database_url=f"sqlite:///{path}", lock_timeout=3.0)
+    settings = Settings(database_url=f"sqlite:///{path}", lock_timeout=3.0, queue_timeout=3.0)
     foo, bar = names("Foo"), names("Bar")
     writers = 60  # more than the server's worker threads (40)
     with BackgroundServer(settings) as server, httpx.Client(timeout=CUT_OFF) as http:

@@ -8,9 +8,10 @@ handler sees them. Errors become JSON: 400/404/409 from :mod:`accord.broker.http
 503 with ``Retry-After`` when the database is locked or unreachable, and 500 only for a
 genuine bug, which is logged.
 
-On SQLite only one writer can hold the lock, so writes pass an async gate of a few places
-before they take a worker thread: a lock held by another process then ties up at most that
-many threads (each waiting at most ``lock_timeout``), and reads keep flowing. Events
+On SQLite only one writer can hold the lock, so writes queue at an async gate before they
+take a worker thread: a lock held by another process then ties up one thread (waiting at
+most ``lock_timeout``) and reads keep flowing. Queued writes hold no thread; they give up
+with 503 after ``queue_timeout``. Events
 recorded by a handler are delivered to listeners only after its transaction commits, and
 then to the webhook runner. Credentials (:mod:`accord.broker.auth`) are checked before
 routing, so an anonymous client learns nothing about which paths exist.
@@ -57,7 +58,10 @@ from accord.broker.webhooks.runner import WebhookRunner
 log = logging.getLogger("accord.broker")
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
-SQLITE_WRITE_GATE = 4
+SQLITE_WRITE_GATE = 1
+"""SQLite admits one writer at a time anyway. Queueing writes here, where a waiting write
+holds no thread, rather than in SQLite's busy handler (which polls in growing sleeps of up
+to 100 ms) keeps the lock busy, and a lock held by another process blocks one thread."""
 
 
 class _ClientGone(Exception):
@@ -75,6 +79,7 @@ class Broker:
         self._db: Database | None = None
         self._lock = threading.Lock()
         self._write_gate: anyio.Semaphore | None = None
+        self._writer_threads: anyio.CapacityLimiter | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -162,10 +167,11 @@ class Broker:
         """Run the handler in a worker thread; SQLite writes first pass the write gate."""
         if not (route.write and db.dialect == "sqlite"):
             return await anyio.to_thread.run_sync(partial(_run, db, route, req))
-        if self._write_gate is None:
+        if self._write_gate is None or self._writer_threads is None:
             self._write_gate = anyio.Semaphore(SQLITE_WRITE_GATE)
+            self._writer_threads = anyio.CapacityLimiter(SQLITE_WRITE_GATE)
         try:
-            with anyio.fail_after(self.settings.lock_timeout):
+            with anyio.fail_after(self.settings.queue_timeout):
                 await self._write_gate.acquire()
         except TimeoutError:
             raise DatabaseUnavailable(
@@ -173,7 +179,11 @@ class Broker:
                 "retry shortly"
             ) from None
         try:
-            return await anyio.to_thread.run_sync(partial(_run, db, route, req))
+            # A thread of its own: the write holds the gate, so it must not then queue for
+            # a thread behind every read (which would leave the lock idle meanwhile).
+            return await anyio.to_thread.run_sync(
+                partial(_run, db, route, req), limiter=self._writer_threads
+            )
         finally:
             self._write_gate.release()
 

@@ -36,6 +36,9 @@ class Settings:
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     """Seconds a write waits for a database lock held elsewhere (SQLite) or for a pooled
     connection, before the request is answered 503 with ``Retry-After``."""
+    queue_timeout: float = 30.0
+    """Seconds a SQLite write may queue for its turn behind the broker's own writers (a
+    queued write holds no thread) before it too is answered 503."""
     allow_contract_modification: bool = False
     """Allow new content for an already published consumer version (the broker's
     ``allow_dangerous_contract_modification``); refused with 409 by default."""
@@ -76,8 +79,8 @@ class Settings:
         read_only = self.basic_auth_read_only_username or self.read_only_token
         if read_only and not (self.basic_auth_username or self.token):
             raise ValueError("read-only credentials need a read-write credential as well")
-        if min(self.header_timeout, self.body_timeout, self.lock_timeout) <= 0:
-            raise ValueError("header_timeout, body_timeout and lock_timeout must be > 0 seconds")
+        if min(self.header_timeout, self.body_timeout, self.lock_timeout, self.queue_timeout) <= 0:
+            raise ValueError("the header, body, lock and queue timeouts must be > 0 seconds")
         if any(delay < 0 for delay in self.webhook_retry_schedule) or self.webhook_timeout <= 0:
             raise ValueError("webhook retry delays must be >= 0 and the timeout > 0 seconds")
 
@@ -107,6 +110,7 @@ class Settings:
                 ("header_timeout", get("ACCORD_BROKER_HEADER_TIMEOUT")),
                 ("body_timeout", get("ACCORD_BROKER_BODY_TIMEOUT")),
                 ("lock_timeout", get("ACCORD_BROKER_LOCK_TIMEOUT")),
+                ("queue_timeout", get("ACCORD_BROKER_QUEUE_TIMEOUT")),
             )
         }
         public_read = get("ACCORD_BROKER_ALLOW_PUBLIC_READ", "PACT_BROKER_ALLOW_PUBLIC_READ")

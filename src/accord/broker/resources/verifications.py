@@ -88,7 +88,7 @@ def get_result(req: Req, conn: Connection) -> Reply:
     row = None
     if number == "latest":
         row = verifications.latest_for_pact_version(conn, pact.pact_version_id)
-    elif number.isdigit():
+    elif number.isascii() and number.isdigit() and len(number) <= 18:  # fits any integer column
         row = verifications.find(conn, int(number))
     if row is None or row.pact_version_id != pact.pact_version_id:
         raise NotFound("No verification result found")
