@@ -9,8 +9,8 @@ handler sees them. Errors become JSON: 400/404/409 from :mod:`accord.broker.http
 genuine bug, which is logged.
 
 On SQLite only one writer can hold the lock, so writes queue at an async gate before they
-take a worker thread: a lock held by another process then ties up one thread (waiting at
-most ``lock_timeout``) and reads keep flowing. Queued writes hold no thread; they give up
+take a worker thread: a lock held by another process then ties up a few threads (each
+waiting at most ``lock_timeout``) and reads keep flowing. Queued writes hold no thread; they give up
 with 503 after ``queue_timeout``. Events
 recorded by a handler are delivered to listeners only after its transaction commits, and
 then to the webhook runner. Credentials (:mod:`accord.broker.auth`) are checked before
@@ -58,10 +58,14 @@ from accord.broker.webhooks.runner import WebhookRunner
 log = logging.getLogger("accord.broker")
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
-SQLITE_WRITE_GATE = 1
-"""SQLite admits one writer at a time anyway. Queueing writes here, where a waiting write
-holds no thread, rather than in SQLite's busy handler (which polls in growing sleeps of up
-to 100 ms) keeps the lock busy, and a lock held by another process blocks one thread."""
+HANDLER_THREADS = 16
+"""Handlers running at once (other than SQLite writes). They are CPU-bound Python sharing
+one GIL, so more threads only add contention; with dozens, the event loop itself waits so
+long for the GIL that every request slows, and SQLite's single writer most of all."""
+SQLITE_WRITE_GATE = 4
+"""SQLite writes running at once. SQLite admits one writer at a time anyway (and
+:class:`Database` hands its lock from thread to thread), so a few are enough to keep it
+busy; queued writes hold no thread, and a lock held by another process blocks only these."""
 
 
 class _ClientGone(Exception):
@@ -80,6 +84,7 @@ class Broker:
         self._lock = threading.Lock()
         self._write_gate: anyio.Semaphore | None = None
         self._writer_threads: anyio.CapacityLimiter | None = None
+        self._handler_threads: anyio.CapacityLimiter | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -92,7 +97,7 @@ class Broker:
                 )
                 if self.settings.migrate_on_start:
                     migrate(engine=engine)
-                self._db = Database(engine)
+                self._db = Database(engine, lock_timeout=self.settings.lock_timeout)
                 self.webhooks = WebhookRunner(self._db, self.settings)
                 if not self.access.enabled:
                     log.warning(
@@ -166,7 +171,11 @@ class Broker:
     async def _run_gated(self, db: Database, route: Route, req: Req) -> Reply:
         """Run the handler in a worker thread; SQLite writes first pass the write gate."""
         if not (route.write and db.dialect == "sqlite"):
-            return await anyio.to_thread.run_sync(partial(_run, db, route, req))
+            if self._handler_threads is None:
+                self._handler_threads = anyio.CapacityLimiter(HANDLER_THREADS)
+            return await anyio.to_thread.run_sync(
+                partial(_run, db, route, req), limiter=self._handler_threads
+            )
         if self._write_gate is None or self._writer_threads is None:
             self._write_gate = anyio.Semaphore(SQLITE_WRITE_GATE)
             self._writer_threads = anyio.CapacityLimiter(SQLITE_WRITE_GATE)
