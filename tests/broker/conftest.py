@@ -75,3 +75,19 @@ def broker(database_url: str) -> Iterator[BrokerClient]:
 @pytest.fixture
 def names() -> Names:
     return Names()
+
+
+@pytest.fixture
+def fresh_postgres(postgres_url: str) -> Iterator[str]:
+    """An empty database of its own (the session one is shared by every module)."""
+    import psycopg
+
+    head, _, _ = postgres_url.rpartition("/")
+    name = f"accord_broker_fresh_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{head}/{name}"
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -3,19 +3,11 @@ server (each backend), and against two server processes sharing one PostgreSQL d
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import psycopg
-import pytest
 
+from tests.broker.processes import start_process, stop, wait_ready
 from tests.broker.support import BrokerClient, Names, b64, message_pact
 
 CLIENTS = 20
@@ -105,62 +97,6 @@ def test_twenty_clients_publishing_at_once(broker: BrokerClient, names: Names) -
 # --- two processes, one PostgreSQL database ---------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def fresh_postgres(postgres_url: str) -> Iterator[str]:
-    """An empty database, so the two processes also race to migrate it."""
-    head, _, _ = postgres_url.rpartition("/")
-    name = f"accord_broker_twoproc_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{head}/{name}"
-    finally:
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def start_process(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "accord.broker",
-            "--database-url",
-            database_url,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    return process, f"http://127.0.0.1:{port}"
-
-
-def wait_ready(process: subprocess.Popen[bytes], url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
-            raise AssertionError(f"broker process exited with {process.returncode}:\n{output}")
-        try:
-            if httpx.get(f"{url}/diagnostic/status/heartbeat", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"broker at {url} did not start")
-
-
 def test_two_server_processes_on_one_postgres(fresh_postgres: str, names: Names) -> None:
     started = [start_process(fresh_postgres) for _ in range(2)]
     try:
@@ -175,8 +111,4 @@ def test_two_server_processes_on_one_postgres(fresh_postgres: str, names: Names)
             broker.close()
     finally:
         for process, _ in started:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)

@@ -11,7 +11,28 @@ from types import TracebackType
 import uvicorn
 
 from accord.broker.app import create_app
+from accord.broker.http.protocol import with_head_timeout
 from accord.broker.settings import Settings
+
+KEEP_ALIVE_SECONDS = 5
+MAX_HEAD_BYTES = 64 * 1024
+
+
+def uvicorn_config(settings: Settings, **options: object) -> uvicorn.Config:
+    """The one uvicorn configuration both :func:`serve` and :class:`BackgroundServer` use.
+
+    A request's line and headers must arrive within ``settings.header_timeout`` and fit in
+    :data:`MAX_HEAD_BYTES`; idle keep-alive connections close after
+    :data:`KEEP_ALIVE_SECONDS`; the body deadline and size limit are the app's.
+    """
+    return uvicorn.Config(
+        create_app(settings),
+        http=with_head_timeout(settings.header_timeout),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        access_log=False,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 def serve(
@@ -29,7 +50,7 @@ def serve(
     webhook allowlists, ...), with the arguments given here taking precedence.
     """
     settings = settings or Settings.from_env(database_url=database_url, public_url=public_url)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
+    uvicorn.Server(uvicorn_config(settings, host=host, port=port, log_level=log_level)).run()
 
 
 class BackgroundServer:
@@ -45,10 +66,7 @@ class BackgroundServer:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         self.host, self.port = self._sock.getsockname()[:2]
-        config = uvicorn.Config(
-            create_app(settings), log_level="warning", access_log=False, lifespan="on"
-        )
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(uvicorn_config(settings, log_level="warning", lifespan="on"))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
         )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.broker.db.engine import DEFAULT_DATABASE_URL
+from accord.broker.db.engine import DEFAULT_DATABASE_URL, DEFAULT_LOCK_TIMEOUT
 from accord.broker.events import EventListener
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -28,6 +28,17 @@ class Settings:
     """The URL clients reach the broker at; hrefs are built from the request when unset."""
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     """Larger request bodies are refused with 413."""
+    header_timeout: float = 10.0
+    """Seconds a client has to send a request's line and headers once it starts (or once
+    it connects); a slower client is answered 408 and disconnected."""
+    body_timeout: float = 30.0
+    """Seconds a client has to send a request's whole body; slower: 408 and disconnected."""
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    """Seconds a write waits for a database lock held elsewhere (SQLite) or for a pooled
+    connection, before the request is answered 503 with ``Retry-After``."""
+    queue_timeout: float = 30.0
+    """Seconds a SQLite write may queue for its turn behind the broker's own writers (a
+    queued write holds no thread) before it too is answered 503."""
     allow_contract_modification: bool = False
     """Allow new content for an already published consumer version (the broker's
     ``allow_dangerous_contract_modification``); refused with 409 by default."""
@@ -68,6 +79,8 @@ class Settings:
         read_only = self.basic_auth_read_only_username or self.read_only_token
         if read_only and not (self.basic_auth_username or self.token):
             raise ValueError("read-only credentials need a read-write credential as well")
+        if min(self.header_timeout, self.body_timeout, self.lock_timeout, self.queue_timeout) <= 0:
+            raise ValueError("the header, body, lock and queue timeouts must be > 0 seconds")
         if any(delay < 0 for delay in self.webhook_retry_schedule) or self.webhook_timeout <= 0:
             raise ValueError("webhook retry delays must be >= 0 and the timeout > 0 seconds")
 
@@ -91,6 +104,15 @@ class Settings:
             "ACCORD_BROKER_WEBHOOK_RETRY_SCHEDULE", "PACT_BROKER_WEBHOOK_RETRY_SCHEDULE"
         )
         timeout = get("ACCORD_BROKER_WEBHOOK_TIMEOUT")
+        seconds = {
+            key: None if raw is None else float(raw)
+            for key, raw in (
+                ("header_timeout", get("ACCORD_BROKER_HEADER_TIMEOUT")),
+                ("body_timeout", get("ACCORD_BROKER_BODY_TIMEOUT")),
+                ("lock_timeout", get("ACCORD_BROKER_LOCK_TIMEOUT")),
+                ("queue_timeout", get("ACCORD_BROKER_QUEUE_TIMEOUT")),
+            )
+        }
         public_read = get("ACCORD_BROKER_ALLOW_PUBLIC_READ", "PACT_BROKER_ALLOW_PUBLIC_READ")
         values: dict[str, Any] = {
             "database_url": get("ACCORD_BROKER_DATABASE_URL", "PACT_BROKER_DATABASE_URL"),
@@ -114,6 +136,7 @@ class Settings:
             ),
             "webhook_retry_schedule": None if schedule is None else tuple(map(float, schedule)),
             "webhook_timeout": None if timeout is None else float(timeout),
+            **seconds,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**{k: v for k, v in values.items() if v is not None})

@@ -64,3 +64,21 @@ class UnsupportedMediaType(HttpError):
         super().__init__(
             415, {"error": f"Unsupported Content-Type {content_type!r}; send application/json"}
         )
+
+
+class RequestTimeout(HttpError):
+    """The client took longer than allowed to send its request; the connection is closed."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408,
+            {"error": f"The request body was not received within {seconds:g} seconds"},
+            headers={"Connection": "close"},
+        )
+
+
+class ServiceUnavailable(HttpError):
+    """The database cannot take this request now; ``Retry-After`` says when to try again."""
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(503, {"error": reason}, headers={"Retry-After": str(retry_after)})

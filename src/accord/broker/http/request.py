@@ -6,10 +6,10 @@ handler never blocks on the network while it holds a database transaction.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from accord.broker.http import safe_json
 from accord.broker.http.errors import BadRequest, UnsupportedMediaType
 
 if TYPE_CHECKING:
@@ -45,15 +45,9 @@ class Req:
         if content_type and "json" not in content_type.lower():
             raise UnsupportedMediaType(content_type)
         try:
-            return json.loads(self.body)
-        except UnicodeDecodeError as exc:
-            raise BadRequest({"body": [f"body is not UTF-8 text: {exc}"]}) from exc
-        except json.JSONDecodeError as exc:
-            raise BadRequest(
-                {"body": [f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"]}
-            ) from exc
-        except RecursionError as exc:
-            raise BadRequest({"body": ["JSON nested too deeply"]}) from exc
+            return safe_json.loads(self.body)
+        except safe_json.JsonRefused as exc:
+            raise BadRequest({"body": [str(exc)]}) from exc
 
     def json_object(self) -> dict[str, Any]:
         data = self.json()

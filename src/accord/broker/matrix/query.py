@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from accord.broker.http.errors import BadRequest
 
+MAX_LIMIT = 1_000_000
+"""The largest ``limit`` accepted: any integer column can hold it on every backend."""
+
 
 @dataclass(frozen=True, slots=True)
 class MatrixSelector:
@@ -101,8 +104,12 @@ def parse_matrix_query(pairs: list[tuple[str, str]]) -> MatrixQuery:
     limit_raw = _first(pairs, "limit")
     limit = None
     if limit_raw:
-        if not limit_raw.isdigit() or int(limit_raw) < 1:
-            errors.append("limit must be a positive whole number")
+        if (
+            not limit_raw.isascii()
+            or not limit_raw.isdigit()
+            or not 1 <= int(limit_raw) <= MAX_LIMIT
+        ):
+            errors.append(f"limit must be a whole number from 1 to {MAX_LIMIT}")
         else:
             limit = int(limit_raw)
     success_values = [v for k, v in pairs if k in ("success[]", "success")]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +17,12 @@ from sqlalchemy.engine import Connection
 
 from accord.broker.content import PactContent, prepare
 from accord.broker.events import ContractPublished
+from accord.broker.http import safe_json
 from accord.broker.http.errors import BadRequest
 from accord.broker.http.request import Req
 from accord.broker.http.response import Reply, hal
 from accord.broker.http.routing import Router
+from accord.broker.limits import check_name, check_url, name_problem
 from accord.broker.resources.views import pact_title
 from accord.broker.store import pacticipants, pacts, versions
 from accord.broker.urls import link
@@ -66,14 +67,21 @@ def parse_publication(body: dict[str, Any]) -> Publication:
     number = _text(body, "pacticipantVersionNumber", errors, required=True)
     if number is not None and ("\n" in number or "\r" in number):
         errors["pacticipantVersionNumber"].append("must be a single line")
+    else:
+        check_name(errors, "pacticipantVersionNumber", number)
+    check_name(errors, "pacticipantName", name)
     branch = _text(body, "branch", errors, required=False)
+    check_name(errors, "branch", branch)
     build_url = _text(body, "buildUrl", errors, required=False)
+    check_url(errors, "buildUrl", build_url)
     raw_tags = body.get("tags") or []
     if not isinstance(raw_tags, list) or not all(
         isinstance(t, str) and t.strip() for t in raw_tags
     ):
         errors["tags"].append("must be a list of non-blank strings")
         raw_tags = []
+    for tag in raw_tags:
+        check_name(errors, "tags", tag)
     raw_contracts = body.get("contracts")
     contracts: list[Contract] = []
     if not isinstance(raw_contracts, list) or not raw_contracts:
@@ -107,6 +115,10 @@ def _contract(item: Any, index: int, pacticipant: str | None, errors: list[str])
     on_conflict = item.get("onConflict", "overwrite")
     if on_conflict not in ("overwrite", "merge"):
         problems.append(f"{where}.onConflict: must be 'overwrite' or 'merge'")
+    for key in ("consumerName", "providerName"):
+        problem = name_problem(item[key]) if isinstance(item.get(key), str) else None
+        if problem is not None:
+            problems.append(f"{where}.{key}: {problem}")
     if problems:
         errors.extend(problems)
         return None
@@ -116,11 +128,13 @@ def _contract(item: Any, index: int, pacticipant: str | None, errors: list[str])
         return None
     try:
         text = base64.b64decode(item["content"], validate=True).decode("utf-8")
-        doc = json.loads(text)
+        doc = safe_json.loads(text)
         content = prepare(doc, source=where)
     except (binascii.Error, ValueError) as exc:
         detail = (
-            str(exc) if isinstance(exc, PactFileError) else f"not base64-encoded UTF-8 JSON ({exc})"
+            str(exc)
+            if isinstance(exc, PactFileError | safe_json.JsonRefused)
+            else f"not base64-encoded UTF-8 JSON ({exc})"
         )
         errors.append(f"{where}.content: {detail}")
         return None

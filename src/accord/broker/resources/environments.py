@@ -12,6 +12,7 @@ from accord.broker.http.errors import BadRequest, NotFound
 from accord.broker.http.request import Req
 from accord.broker.http.response import Reply, hal, no_content
 from accord.broker.http.routing import Router
+from accord.broker.limits import check_name, name_problem
 from accord.broker.resources import views
 from accord.broker.store import environments, pacticipants, versions
 from accord.broker.store.common import Row
@@ -25,6 +26,8 @@ def _fields(conn: Connection, body: dict[str, Any], current: Row | None) -> dict
         errors["name"].append("can't be blank")
     elif any(ch.isspace() for ch in name):
         errors["name"].append("cannot contain spaces")
+    elif name_problem(name) is not None:
+        errors["name"].append(str(name_problem(name)))
     else:
         clash = environments.find_by_name(conn, name)
         if clash is not None and (current is None or clash.id != current.id):
@@ -37,6 +40,7 @@ def _fields(conn: Connection, body: dict[str, Any], current: Row | None) -> dict
     display_name = body.get("displayName")
     if display_name is not None and not isinstance(display_name, str):
         errors["displayName"].append("must be a string")
+    check_name(errors, "displayName", display_name)
     contacts = body.get("contacts")
     if contacts is not None and not isinstance(contacts, list):
         errors["contacts"].append("must be a list")
@@ -175,6 +179,10 @@ def record_deployment(req: Req, conn: Connection) -> Reply:
     instance = body.get("applicationInstance", body.get("target"))
     if instance is not None and not isinstance(instance, str):
         raise BadRequest({"applicationInstance": ["must be a string"]})
+    errors: dict[str, list[str]] = {}
+    check_name(errors, "applicationInstance", instance)
+    if errors:
+        raise BadRequest(errors)
     version, env = _version_and_env(req, conn)
     row = environments.record_deployment(conn, version, env, instance or None)
     return hal(deployed_doc(req, conn, row), 201)

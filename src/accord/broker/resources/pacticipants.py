@@ -10,6 +10,7 @@ from accord.broker.http.errors import BadRequest, Conflict
 from accord.broker.http.request import Req
 from accord.broker.http.response import Reply, hal, no_content
 from accord.broker.http.routing import Router
+from accord.broker.limits import check_name, check_url, name_problem
 from accord.broker.resources import views
 from accord.broker.store import labels, pacticipants, versions
 from accord.broker.store.common import Row
@@ -24,6 +25,10 @@ def _fields(body: dict[str, Any]) -> dict[str, Any]:
             value = body[key]
             if value is not None and not isinstance(value, str):
                 errors[key] = ["must be a string"]
+            elif key == "repositoryUrl":
+                check_url(errors, key, value)
+            else:
+                check_name(errors, key, value)
             out[column] = value
     if errors:
         raise BadRequest(errors)
@@ -89,6 +94,9 @@ def create_pacticipant(req: Req, conn: Connection) -> Reply:
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         raise BadRequest({"name": ["can't be blank"]})
+    problem = name_problem(name)
+    if problem is not None:
+        raise BadRequest({"name": [problem]})
     if pacticipants.find(conn, name) is not None:
         raise Conflict(f"A pacticipant with name '{name}' already exists", field="name")
     row = pacticipants.create(conn, name, _fields(body))

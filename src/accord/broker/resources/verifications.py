@@ -12,6 +12,7 @@ from accord.broker.http.errors import BadRequest, NotFound
 from accord.broker.http.request import Req
 from accord.broker.http.response import Reply, hal
 from accord.broker.http.routing import Router
+from accord.broker.limits import check_name, check_url
 from accord.broker.resources import views
 from accord.broker.store import pacticipants, pacts, verifications, versions
 from accord.broker.store.common import Row
@@ -42,12 +43,18 @@ def publish(req: Req, conn: Connection) -> Reply:
         errors["providerApplicationVersion"].append("can't be blank")
     elif "\n" in number:
         errors["providerApplicationVersion"].append("must be a single line")
+    else:
+        check_name(errors, "providerApplicationVersion", number)
     build_url = body.get("buildUrl")
     if build_url is not None and not (isinstance(build_url, str) and "://" in build_url):
         errors["buildUrl"].append("must be a valid URL")
+    check_url(errors, "buildUrl", build_url)
     verified_by = body.get("verifiedBy") or {}
     if not isinstance(verified_by, dict):
         errors["verifiedBy"].append("must be an object")
+    else:
+        for key in ("implementation", "version"):
+            check_name(errors, f"verifiedBy.{key}", verified_by.get(key))
     if errors:
         raise BadRequest(dict(errors))
     assert isinstance(number, str) and isinstance(success, bool) and isinstance(verified_by, dict)
@@ -81,7 +88,7 @@ def get_result(req: Req, conn: Connection) -> Reply:
     row = None
     if number == "latest":
         row = verifications.latest_for_pact_version(conn, pact.pact_version_id)
-    elif number.isdigit():
+    elif number.isascii() and number.isdigit() and len(number) <= 18:  # fits any integer column
         row = verifications.find(conn, int(number))
     if row is None or row.pact_version_id != pact.pact_version_id:
         raise NotFound("No verification result found")

@@ -11,6 +11,7 @@ from accord.broker.http.errors import BadRequest, NotFound
 from accord.broker.http.request import Req
 from accord.broker.http.response import Reply, hal, no_content
 from accord.broker.http.routing import Router
+from accord.broker.limits import check_name, check_url
 from accord.broker.resources import views
 from accord.broker.store import environments, pacticipants, versions
 from accord.broker.store.common import Row
@@ -90,6 +91,13 @@ def put_version(req: Req, conn: Connection) -> Reply:
         raise BadRequest({"branch": ["must be a string"]})
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise BadRequest({"tags": ["must be a list of strings"]})
+    errors: dict[str, list[str]] = {}
+    check_url(errors, "buildUrl", build_url)
+    check_name(errors, "branch", branch)
+    for tag in tags:
+        check_name(errors, "tags", tag)
+    if errors:
+        raise BadRequest(errors)
     pacticipant = pacticipants.get_or_create(conn, [req.params["pacticipant"]])[
         req.params["pacticipant"]
     ]
