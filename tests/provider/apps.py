@@ -38,7 +38,7 @@ class UserService:
             if user is None:
                 return JSONResponse({"error": "not found"}, status_code=404)
             if self.broken:
-                return JSONResponse({**user, "id": str(user["id"])})
+                return JSONResponse({**user, "id": str(user["id"]), "requestId": "r"})
             return JSONResponse({**user, "requestId": str(uuid.uuid4())})
 
         async def create_user(request: Request) -> Response:
