@@ -52,7 +52,10 @@ def get_user() -> dict[str, Any]:
             "matchingRules": {
                 "body": {
                     "$.name": {"combine": "AND", "matchers": [{"match": "type"}]},
-                    "$.requestId": {"combine": "AND", "matchers": [{"match": "regex", "regex": UUID}]},
+                    "$.requestId": {
+                        "combine": "AND",
+                        "matchers": [{"match": "regex", "regex": UUID}],
+                    },
                 }
             },
             "generators": {
@@ -80,7 +83,12 @@ def create_user() -> dict[str, Any]:
             "headers": {"Location": ["/users/1"]},
             "body": {"contentType": "application/json", "content": {"id": 1, "name": "Bob"}},
             "matchingRules": {
-                "header": {"Location": {"combine": "AND", "matchers": [{"match": "regex", "regex": r"/users/\d+"}]}},
+                "header": {
+                    "Location": {
+                        "combine": "AND",
+                        "matchers": [{"match": "regex", "regex": r"/users/\d+"}],
+                    }
+                },
                 "body": {"$.id": {"combine": "AND", "matchers": [{"match": "integer"}]}},
             },
         },

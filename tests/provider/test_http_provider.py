@@ -122,9 +122,7 @@ def test_a_request_hook_changes_the_outgoing_request(service: UserService) -> No
         request.headers["Authorization"] = "Bearer good-token"
         request.headers["X-Trace"] = "t-1"
 
-    result = verifier_for(service).verify(
-        http_pact(whoami()), app=service.app(), request_hook=sign
-    )
+    result = verifier_for(service).verify(http_pact(whoami()), app=service.app(), request_hook=sign)
     assert result.ok, result.report()
     assert service.seen[-1]["headers"]["x-trace"] == "t-1"
 
