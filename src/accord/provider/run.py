@@ -147,6 +147,7 @@ async def run(
         result.interrupted = True
     finally:
         await _close(ctx)
+        await states.aclose()
         runner.close()
         try:
             if interrupted is None:
@@ -180,7 +181,7 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
     }
     messages: MessageTransport
     if settings.message_url:
-        messages = MessageProtocol(settings.message_url, runner, settings.timeout)
+        messages = MessageProtocol(settings.message_url, settings.timeout)
     elif isinstance(named.get("message"), MessageTransport):
         messages = named["message"]
     else:
