@@ -191,8 +191,11 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
         http = make_transport("app", settings.app, options)
     elif settings.base_url:
         http = make_transport("http", settings.base_url, options)
-    elif isinstance(named.get("http"), HttpTransport):
-        http = named["http"]
+    else:
+        for name in ("http", "https", "app"):
+            if isinstance(named.get(name), HttpTransport):
+                http = named[name]
+                break
     return KindContext(messages=messages, http=http, named=named, verbose=settings.verbose)
 
 
