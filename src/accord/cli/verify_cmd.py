@@ -54,6 +54,13 @@ def register(sub: Any) -> None:
         help="the provider's state-change endpoint (POST {state, params, action})",
     )
     how.add_argument(
+        "--transport",
+        action="append",
+        default=[],
+        metavar="NAME=TARGET",
+        help="a named transport, e.g. http=http://127.0.0.1:8000 or message=URL (repeatable)",
+    )
+    how.add_argument(
         "--custom-header",
         action="append",
         default=[],
@@ -203,6 +210,16 @@ def _headers(raw: list[str]) -> dict[str, str]:
     return headers
 
 
+def _transports(raw: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for text in raw:
+        name, sep, target = text.partition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise AccordError(f"--transport {text!r} must look like NAME=TARGET")
+        found[name.strip()] = target.strip()
+    return found
+
+
 def _verifier(args: argparse.Namespace) -> Verifier:
     if args.app and args.message_url:
         raise AccordError("use either --app or --message-url, not both")
@@ -214,7 +231,7 @@ def _verifier(args: argparse.Namespace) -> Verifier:
         if args.state_change_url:
             verifier.state_change_url = args.state_change_url
         return verifier
-    if args.message_url or args.provider_base_url:
+    if args.message_url or args.provider_base_url or args.transport:
         return Verifier(
             args.provider,
             message_url=args.message_url,
@@ -260,6 +277,7 @@ def _run(args: argparse.Namespace, reports: list[ReportFile]) -> int:
 
 
 def _verify(verifier: Verifier, args: argparse.Namespace, headers: dict[str, str]) -> int:
+    transports = _transports(args.transport)
     token, user = args.broker_token, args.broker_username
     auth = Auth(token, user, args.broker_password) if (token or user) else None
     client = broker_client(args) if args.broker_url else None
@@ -271,6 +289,7 @@ def _verify(verifier: Verifier, args: argparse.Namespace, headers: dict[str, str
         auth=auth,
         verbose=args.verbose,
         base_url=args.provider_base_url,
+        transports=transports,
         custom_headers=headers,
         broker=client,
         selectors=_selectors(args.consumer_version_selectors),
