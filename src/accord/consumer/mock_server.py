@@ -35,7 +35,9 @@ from accord.matching.generators import CONSUMER, generate_response
 from accord.model.pact import HttpInteraction, HttpRequest
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
-"""Bytes a request body may have before the server answers 413 (``max_body_size=``)."""
+"""Bytes a request body may have before the server answers 413 (``max_body_size=``).
+
+Generous for contract examples; it exists so a runaway upload fails clearly, fast."""
 
 _READ_CHUNK = 64 * 1024
 _START_TIMEOUT = 10.0
