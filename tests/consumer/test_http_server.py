@@ -329,9 +329,7 @@ def test_xml_bodies(tmp_path: Path) -> None:
     expected = r"body \$\.order\.line\['@sku'\]: Expected 'A' but received 'B'"
     with pytest.raises(MockServerMismatch, match=expected), pact.serve() as server:
         bad = XML.replace('sku="A"', 'sku="B"')
-        httpx.post(
-            f"{server.url}/orders", content=bad, headers={"Content-Type": "application/xml"}
-        )
+        httpx.post(f"{server.url}/orders", content=bad, headers={"Content-Type": "application/xml"})
     with pact.serve() as server:
         reply = httpx.post(
             f"{server.url}/orders", content=XML, headers={"Content-Type": "application/xml"}
@@ -528,7 +526,9 @@ def test_error_bodies_from_the_server_are_json(tmp_path: Path) -> None:
     with pytest.raises(MockServerMismatch), pact.serve() as server:
         reply = httpx.get(f"{server.url}/nothing")
     assert reply.status_code == 500
-    assert json.loads(reply.text) == {"error": "accord mock server: unexpected request GET /nothing"}
+    assert json.loads(reply.text) == {
+        "error": "accord mock server: unexpected request GET /nothing"
+    }
 
 
 def test_spec_is_v4_by_default(tmp_path: Path) -> None:
