@@ -241,9 +241,11 @@ def test_a_path_regex_mismatch_makes_the_request_unexpected(tmp_path: Path) -> N
         .with_request("GET", match.regex("/orders/1", r"/orders/\d+"))
         .will_respond_with(200)
     )
-    with pytest.raises(MockServerMismatch, match="unexpected request: GET /orders/abc"):
-        with pact.serve() as server:
-            httpx.get(f"{server.url}/orders/abc")
+    with (
+        pytest.raises(MockServerMismatch, match="unexpected request: GET /orders/abc"),
+        pact.serve() as server,
+    ):
+        httpx.get(f"{server.url}/orders/abc")
 
 
 def test_generators_run_for_each_response_and_mock_server_url_points_here(
@@ -369,9 +371,11 @@ def test_a_form_field_mismatch_is_named(tmp_path: Path) -> None:
         )
         .will_respond_with(200)
     )
-    with pytest.raises(MockServerMismatch, match="form post parameter 'user'"):
-        with pact.serve() as server:
-            httpx.post(f"{server.url}/login", data={"user": "bob"})
+    with (
+        pytest.raises(MockServerMismatch, match="form post parameter 'user'"),
+        pact.serve() as server,
+    ):
+        httpx.post(f"{server.url}/login", data={"user": "bob"})
 
 
 def test_matchers_in_form_bodies_are_refused_clearly(tmp_path: Path) -> None:
@@ -451,12 +455,14 @@ def test_cors_preflight_is_answered_and_responses_allow_the_origin(tmp_path: Pat
 
 def test_without_cors_a_preflight_is_an_unexpected_request(tmp_path: Path) -> None:
     pact = new_pact(tmp_path)
-    with pytest.raises(MockServerMismatch, match="unexpected request: OPTIONS /users/127"):
-        with pact.serve() as server:
-            httpx.options(
-                f"{server.url}/users/127",
-                headers={"Origin": "http://a", "Access-Control-Request-Method": "GET"},
-            )
+    with (
+        pytest.raises(MockServerMismatch, match="unexpected request: OPTIONS /users/127"),
+        pact.serve() as server,
+    ):
+        httpx.options(
+            f"{server.url}/users/127",
+            headers={"Origin": "http://a", "Access-Control-Request-Method": "GET"},
+        )
 
 
 def test_tls_serves_https_with_a_certificate_made_for_the_run(tmp_path: Path) -> None:
@@ -505,10 +511,12 @@ def test_a_chunked_body_over_the_limit_gets_413(tmp_path: Path) -> None:
         for _ in range(10):
             yield b"y" * 500
 
-    with pytest.raises(MockServerMismatch, match="request body too large"):
-        with pact.serve(max_body_size=1000) as server:
-            reply = httpx.post(f"{server.url}/files", content=chunks())
-            assert reply.status_code == 413
+    with (
+        pytest.raises(MockServerMismatch, match="request body too large"),
+        pact.serve(max_body_size=1000) as server,
+    ):
+        reply = httpx.post(f"{server.url}/files", content=chunks())
+        assert reply.status_code == 413
 
 
 def test_head_requests_get_headers_without_a_body(tmp_path: Path) -> None:
