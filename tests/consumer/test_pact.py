@@ -159,10 +159,8 @@ def test_unverified_messages_are_not_written_and_a_warning_says_so(tmp_path: Pat
 
 
 def test_a_v3_pact_cannot_hold_other_interaction_types(tmp_path: Path) -> None:
-    from accord.model import HttpInteraction
+    from accord.model import HttpInteraction, SyncMessage
     from accord.model.write import write_pact
-
-    from accord.model import SyncMessage
 
     model = Pact("c", "p").model()
     model.interactions.append(SyncMessage(description="sync"))
