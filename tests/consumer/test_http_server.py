@@ -545,3 +545,72 @@ def test_spec_is_v4_by_default(tmp_path: Path) -> None:
     with pact.serve() as server:
         httpx.get(f"{server.url}/users/127", headers={"Accept": "application/json"})
     assert load_pact(pact.write()).spec_version == V4
+
+
+def test_a_client_waiting_for_100_continue_gets_it(tmp_path: Path) -> None:
+    pact = new_pact(tmp_path)
+    pact.upon_receiving("an upload").with_request(
+        "POST", "/files", body=b"abc", content_type="application/octet-stream"
+    ).will_respond_with(201)
+    with pact.serve() as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(
+                b"POST /files HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                b"Content-Length: 3\r\nExpect: 100-continue\r\n\r\n"
+            )
+            assert sock.recv(1024).startswith(b"HTTP/1.1 100 ")
+            sock.sendall(b"abc")
+            assert sock.recv(1024).startswith(b"HTTP/1.1 201 ")
+
+
+def test_the_server_stops_listening_on_exit(tmp_path: Path) -> None:
+    pact = new_pact(tmp_path)
+    with pact.serve() as server:
+        port = int(server.url.rsplit(":", 1)[1])
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+
+
+@pytest.mark.asyncio
+async def test_a_plain_with_and_a_blocking_client_work_inside_an_async_test(
+    tmp_path: Path,
+) -> None:
+    pact = new_pact(tmp_path)
+    user_lookup(pact)
+    with pact.serve() as server:
+        reply = httpx.get(f"{server.url}/users/127", headers={"Accept": "application/json"})
+    assert reply.status_code == 200 and len(pact.interactions) == 1
+
+
+def test_request_generators_are_written_but_the_example_is_matched(tmp_path: Path) -> None:
+    pact = new_pact(tmp_path)
+    (
+        pact.upon_receiving("a user by state id")
+        .given("a user exists", id=5)
+        .with_request(
+            "GET",
+            generate.provider_state("/users/${id}", "/users/5"),
+            headers={"X-Request-Id": generate.uuid(example="00000000-0000-0000-0000-000000000000")},
+        )
+        .will_respond_with(200)
+    )
+    with pact.serve() as server:
+        httpx.get(
+            f"{server.url}/users/5",
+            headers={"X-Request-Id": "00000000-0000-0000-0000-000000000000"},
+        )
+    request = load_pact(pact.write()).interactions[0].request  # type: ignore[attr-defined]
+    assert request.generators.category("path")[""] == {
+        "type": "ProviderState",
+        "expression": "/users/${id}",
+    }
+    assert request.generators.category("header")["X-Request-Id"]["type"] == "Uuid"
+
+
+def test_bad_parts_are_refused_where_they_are_declared(tmp_path: Path) -> None:
+    builder = new_pact(tmp_path).upon_receiving("bad")
+    with pytest.raises(AccordError, match=r"'bad': request: header 'X-N' must be a string"):
+        builder.with_request("GET", "/", headers={"X-N": {"nested": 1}})  # type: ignore[dict-item]
+    with pytest.raises(AccordError, match="status must be an HTTP status code, not 1000"):
+        builder.will_respond_with(1000)
