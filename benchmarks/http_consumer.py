@@ -32,6 +32,10 @@ from benchmarks import workloads as w
 from benchmarks.timing import Bench, BenchError, Context, Sample, run_bench
 
 INTERACTIONS = 200
+CLIENT_TIMEOUT = 120.0
+"""Seconds per request: pact-python's mock server needs far more than httpx's default 5 s
+for one request on a busy 2-core machine (its time per request grows with the number of
+interactions), and a timeout would abort the run instead of measuring it."""
 ROOT = Path(__file__).resolve().parent.parent
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
@@ -113,7 +117,10 @@ def accord_bench(ctx: Context) -> Bench:
                     body=request_body(index) if is_post(index) else None,
                 )
                 builder.will_respond_with(200, body=response_body(m, index))
-            with pact.serve() as server, httpx.Client(base_url=server.url) as client:
+            with (
+                pact.serve() as server,
+                httpx.Client(base_url=server.url, timeout=CLIENT_TIMEOUT) as client,
+            ):
                 good = call_everything(client)
             pact.write(overwrite=True)
             return good, target
@@ -148,7 +155,7 @@ def pact_python_bench(ctx: Context) -> Bench:
                 interaction.will_respond_with(200).with_body(response_body(m, index), w.JSON)
             with (
                 pact.serve(addr="127.0.0.1") as server,
-                httpx.Client(base_url=str(server.url)) as client,
+                httpx.Client(base_url=str(server.url), timeout=CLIENT_TIMEOUT) as client,
             ):
                 good = call_everything(client)
             pact.write_file(target, overwrite=True)
