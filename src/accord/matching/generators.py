@@ -211,16 +211,26 @@ def _generate_keyed(
     context: dict[str, Any],
     as_list: bool,
 ) -> dict[str, Any] | None:
-    if not generators or values is None:
+    """Apply keyed (header, query, metadata) generators.
+
+    A generator for a name the example lacks still adds that name: the generator is what
+    defines the value, as Pact's implementations do. One that cannot produce a value here
+    (a ``ProviderState`` generator on the consumer side, say) adds nothing.
+    """
+    if not generators:
         return values
-    out = dict(values)
+    out = dict(values or {})
     lowered = {k.lower(): k for k in out}
     for name, generator in generators.items():
         key = lowered.get(name.lower(), name)
         current = out.get(key)
         first = current[0] if as_list and isinstance(current, list) and current else current
         made = generate_value(generator, mode=mode, context=context, current=first)
+        if made is None and key not in out:
+            continue
         out[key] = [str(made)] if as_list else made
+    if values is None and not out:
+        return None
     return out
 
 
