@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 
 from accord.matching.json_body import compare_json
 from accord.matching.mismatch import Mismatch
+from accord.matching.multipart_body import compare_multipart
 from accord.matching.values import check_all
 from accord.matching.xml_body import compare_xml
 from accord.model.body import Body, is_json_type, is_xml_type, media_type
@@ -63,6 +64,14 @@ def compare_bodies(
         return compare_xml(expected, actual, body_rules, allow_unexpected=allow_unexpected_keys)
     if expected_type == "application/x-www-form-urlencoded":
         return _compare_form(expected, actual)
+    if expected_type.startswith("multipart/") and not body_rules.get("$"):
+
+        def compare_part(
+            want: Body | None, got: Body | None, rules: MatchingRules
+        ) -> list[Mismatch]:
+            return compare_bodies(want, got, rules, allow_unexpected_keys=allow_unexpected_keys)
+
+        return compare_multipart(expected, actual, MatchingRules(), compare_part)
     root = body_rules.get("$")
     if root is not None:
         failures = check_all(root.rules, root.combine, expected.content, actual.content)
