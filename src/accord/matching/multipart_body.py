@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import Message as MimeMessage
+from email.utils import collapse_rfc2231_value
 
 from accord.matching.mismatch import Mismatch
 from accord.model.body import Body, is_json_type, is_text_type
@@ -74,7 +75,8 @@ def _parts(body: Body) -> list[tuple[str, Body]] | None:
     for part in parsed.get_payload():
         if not isinstance(part, MimeMessage):
             return None
-        out.append((part.get_param("name", "", header="content-disposition") or "", _body(part)))
+        name = part.get_param("name", "", header="content-disposition")
+        out.append((collapse_rfc2231_value(name) if name else "", _body(part)))
     return out
 
 
