@@ -111,10 +111,11 @@ def test_producer_exception_is_reported_by_the_official_verifier(tmp_path: Path)
     pact_file = write_accord_pact(tmp_path)
     verifier = OrdersProvider().verifier()
 
-    @verifier.message(CANCELLED)
     def broken() -> Any:
         raise ValueError("the orders table is empty")
 
+    # Replacing a producer goes through the dict: a second @verifier.message is an error.
+    verifier.producers[CANCELLED] = broken
     with serve_messages(verifier) as server:
         args = [*server.pact_verifier_args(str(pact_file)), "--filter-description", CANCELLED]
         done = run_official(["--no-colour", *args])
@@ -129,10 +130,11 @@ def test_failing_state_handler_fails_fast(tmp_path: Path) -> None:
     verifier = OrdersProvider().verifier()
     seen: list[str] = []
 
-    @verifier.state(ORDER_EXISTS)
     def broken_state(id: int) -> None:
         seen.append("called")
         raise RuntimeError("database is down")
+
+    verifier.states[ORDER_EXISTS] = broken_state
 
     with serve_messages(verifier) as server:
         args = [*server.pact_verifier_args(str(pact_file)), "--filter-description", PLACED]
@@ -219,7 +221,7 @@ def test_official_binary_is_found() -> None:
 def test_async_state_handler_and_producer(tmp_path: Path) -> None:
     """Async generators resume on the loop that started them: one loop serves all requests."""
     pact_file = write_accord_pact(tmp_path)
-    verifier = OrdersProvider().verifier()
+    verifier = Verifier(PROVIDER)
     events: list[str] = []
 
     @verifier.state(ORDER_EXISTS)

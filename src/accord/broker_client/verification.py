@@ -29,6 +29,7 @@ class VerifiablePact:
     notices: list[str] = field(default_factory=list)
     publish_url: str | None = None
     description: str = ""
+    consumer_version: str | None = None
 
 
 def pacts_for_verification(
@@ -67,7 +68,9 @@ def pacts_for_verification(
             for n in properties.get("notices", [])
             if str(n.get("when", "")).startswith("before_verification")
         ]
-        publish = document.get("_links", {}).get("pb:publish-verification-results", {})
+        links = document.get("_links", {})
+        publish = links.get("pb:publish-verification-results", {})
+        version = links.get("pb:consumer-version", {})
         found.append(
             VerifiablePact(
                 url=url,
@@ -77,6 +80,7 @@ def pacts_for_verification(
                 notices=notices,
                 publish_url=publish.get("href") if isinstance(publish, dict) else None,
                 description=str(entry.get("shortDescription", "")),
+                consumer_version=version.get("name") if isinstance(version, dict) else None,
             )
         )
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import json
 import sys
@@ -15,9 +16,13 @@ from accord.errors import AccordError
 from accord.provider.events import (
     Event,
     InteractionFinished,
+    Listener,
+    ResultsPublished,
+    VerificationFinished,
     VerificationStarted,
     VerificationWarning,
 )
+from accord.provider.reports import JsonReport, JUnitReport, ReportFile
 from accord.provider.results import Outcome
 from accord.provider.sources import Auth
 from accord.provider.verifier import Verifier
@@ -27,8 +32,10 @@ def register(sub: Any) -> None:
     parser = sub.add_parser(
         "verify",
         help="verify a provider against pact files, directories or URLs",
-        description="Verify each message in the pacts against the provider's producers. "
-        "Exit status 0 when everything passed (pending failures allowed), 1 otherwise.",
+        description="Verify every interaction in the pacts (HTTP, asynchronous and "
+        "synchronous messages) against the provider. Exit status 0 when everything passed "
+        "(pending failures allowed), 1 when a contract failed, 2 when verification could "
+        "not run (bad arguments, an unreadable source, no pact for the provider).",
     )
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help="pact file, dir or URL")
     parser.add_argument("--provider", required=True, help="the provider's name")
@@ -37,7 +44,23 @@ def register(sub: Any) -> None:
         "--app", metavar="MODULE:ATTR", help="a Python Verifier, e.g. app.pact:verifier"
     )
     how.add_argument("--message-url", help="the provider's Pact message endpoint (any language)")
-    how.add_argument("--state-change-url", help="the provider's state-change endpoint")
+    how.add_argument(
+        "--provider-base-url",
+        metavar="URL",
+        help="replay HTTP interactions against this running server, e.g. http://127.0.0.1:8000",
+    )
+    how.add_argument(
+        "--state-change-url",
+        help="the provider's state-change endpoint (POST {state, params, action})",
+    )
+    how.add_argument(
+        "--custom-header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="add or replace a header on every HTTP request, e.g. 'Authorization: Bearer x' "
+        "(repeatable)",
+    )
     sel = parser.add_argument_group("selecting interactions")
     sel.add_argument(
         "--filter-description", help="only interactions whose description contains this"
@@ -99,7 +122,12 @@ def load_app(spec: str) -> Verifier:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise AccordError(f"cannot import {module_name!r} for --app: {exc}") from exc
-    target = getattr(module, attr, None)
+    if not hasattr(module, attr):
+        names = [n for n in vars(module) if not n.startswith("_")]
+        close = difflib.get_close_matches(attr, names, n=1)
+        hint = f"; did you mean {module_name}:{close[0]}?" if close else ""
+        raise AccordError(f"{module_name!r} has no attribute {attr!r} for --app{hint}")
+    target = getattr(module, attr)
     if callable(target) and not isinstance(target, Verifier):
         target = target()
     if not isinstance(target, Verifier):
@@ -129,7 +157,8 @@ class ConsoleReporter:
             else:
                 mark = paint("FAIL", "red")
             given = f" given {', '.join(repr(s) for s in r.states)}" if r.states else ""
-            print(f"  {mark} {r.consumer}: {r.description!r}{paint(given, 'dim')}")
+            kind = f" ({r.kind})"
+            print(f"  {mark} {r.consumer}: {r.description!r}{paint(given + kind, 'dim')}")
             for line in r.comment_lines():
                 print(paint(f"       {line}", "dim"))
             if r.outcome is not Outcome.PASSED:
@@ -142,6 +171,13 @@ class ConsoleReporter:
             if self.verbose:
                 for notice in r.notices:
                     print(paint(f"       note: {notice}", "dim"))
+        elif isinstance(event, ResultsPublished):
+            print(paint(f"  {event.published.describe()}", "bold"))
+        elif isinstance(event, VerificationFinished):
+            result = event.result
+            if result.interrupted:
+                print(paint("  interrupted: the remaining interactions were not verified", "red"))
+            print(paint(result.summary(), "green" if result.ok else "red"))
 
 
 def _selectors(raw: list[str]) -> list[dict[str, Any]]:
@@ -157,9 +193,17 @@ def _selectors(raw: list[str]) -> list[dict[str, Any]]:
     return selectors
 
 
-def run(args: argparse.Namespace) -> int:
-    if not args.sources and not args.broker_url:
-        raise AccordError("give pact files, directories or URLs, or a broker (--broker-url)")
+def _headers(raw: list[str]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for text in raw:
+        name, sep, value = text.partition(":")
+        if not sep or not name.strip():
+            raise AccordError(f"--custom-header {text!r} must look like 'Name: value'")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def _verifier(args: argparse.Namespace) -> Verifier:
     if args.app and args.message_url:
         raise AccordError("use either --app or --message-url, not both")
     if args.app:
@@ -167,18 +211,55 @@ def run(args: argparse.Namespace) -> int:
         verifier.provider = args.provider
         verifier.timeout = args.timeout
         verifier.missing_state = args.missing_state
-    elif args.message_url:
-        verifier = Verifier(
+        if args.state_change_url:
+            verifier.state_change_url = args.state_change_url
+        return verifier
+    if args.message_url or args.provider_base_url:
+        return Verifier(
             args.provider,
             message_url=args.message_url,
             state_change_url=args.state_change_url,
             timeout=args.timeout,
             missing_state=args.missing_state,
         )
-    else:
-        raise AccordError("say how to reach the provider: --app module:verifier or --message-url")
+    raise AccordError(
+        "say how to reach the provider: --app module:verifier, --provider-base-url URL "
+        "or --message-url URL"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    reports: list[ReportFile] = []
+    if args.json:
+        reports.append(JsonReport(args.json))
+    if args.junit:
+        reports.append(JUnitReport(args.junit))
+    try:
+        return _run(args, reports)
+    except AccordError as exc:
+        for report in reports:
+            report.write_error(args.provider, str(exc))
+        raise
+
+
+def _run(args: argparse.Namespace, reports: list[ReportFile]) -> int:
+    if not args.sources and not args.broker_url:
+        raise AccordError("give pact files, directories or URLs, or a broker (--broker-url)")
+    headers = _headers(args.custom_header)
+    verifier = _verifier(args)
     paint = painter_for(sys.stdout, args.color)
-    verifier.on_event(ConsoleReporter(paint, args.verbose))
+    listeners: list[Listener] = [ConsoleReporter(paint, args.verbose), *reports]
+    # An --app Verifier is a module global: take our listeners off again afterwards, so a
+    # second run in the same process (tests, notebooks) does not report twice.
+    verifier.listeners.extend(listeners)
+    try:
+        return _verify(verifier, args, headers)
+    finally:
+        for listener in listeners:
+            verifier.listeners.remove(listener)
+
+
+def _verify(verifier: Verifier, args: argparse.Namespace, headers: dict[str, str]) -> int:
     token, user = args.broker_token, args.broker_username
     auth = Auth(token, user, args.broker_password) if (token or user) else None
     client = broker_client(args) if args.broker_url else None
@@ -189,6 +270,8 @@ def run(args: argparse.Namespace) -> int:
         filter_consumer=args.filter_consumer,
         auth=auth,
         verbose=args.verbose,
+        base_url=args.provider_base_url,
+        custom_headers=headers,
         broker=client,
         selectors=_selectors(args.consumer_version_selectors),
         provider_version=args.provider_version,
@@ -199,10 +282,4 @@ def run(args: argparse.Namespace) -> int:
         include_wip_since=args.include_wip_pacts_since,
         build_url=args.build_url,
     )
-    if args.json:
-        Path(args.json).write_text(result.dumps() + "\n", encoding="utf-8")
-    if args.junit:
-        Path(args.junit).write_text(result.to_junit() + "\n", encoding="utf-8")
-    colour = "green" if result.ok else "red"
-    print(paint(result.summary(), colour))
     return 0 if result.ok else 1

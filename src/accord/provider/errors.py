@@ -1,9 +1,35 @@
-"""Turning failures in user code into one readable line."""
+"""The provider side's own errors, and turning failures in user code into one line."""
 
 from __future__ import annotations
 
 import traceback
 from pathlib import Path
+
+from accord.errors import AccordError
+
+
+class VerifierSetupError(AccordError):
+    """The verifier cannot run as configured: a duplicate registration, a bad option."""
+
+
+class NoPactForProvider(AccordError):
+    """None of the pacts given is for the provider being verified."""
+
+
+class StateError(AccordError):
+    """A provider state could not be set up or torn down; the message is one line."""
+
+
+class StateMissing(StateError):
+    """No handler is registered for the state."""
+
+
+class StateFailed(StateError):
+    """The state handler (or the remote state-change endpoint) failed."""
+
+
+class InteractionError(AccordError):
+    """One interaction could not be verified; the message is its one-line reason."""
 
 
 def describe_exception(exc: BaseException) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accord.provider.results import InteractionResult, VerificationResult
+from accord.provider.results import InteractionResult, PublishedResults, VerificationResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,8 @@ class VerificationStarted:
 class InteractionStarted:
     consumer: str
     description: str
+    kind: str = ""
+    """``HTTP``, ``async message`` or ``sync message``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,16 @@ class VerificationWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class ResultsPublished:
+    """One pact's results went back to the broker."""
+
+    published: PublishedResults
+
+
+@dataclass(frozen=True, slots=True)
 class VerificationFinished:
+    """Always the last event, even when the run was interrupted: reports are written here."""
+
     result: VerificationResult
 
 
@@ -40,6 +51,7 @@ Event = (
     | InteractionStarted
     | InteractionFinished
     | VerificationWarning
+    | ResultsPublished
     | VerificationFinished
 )
 Listener = Callable[[Event], None]

@@ -8,7 +8,9 @@ and state handlers behind that protocol, so any Pact implementation can verify t
 
 * ``POST /`` (or ``POST /_pact/message``) with ``{"description", "providerStates"}`` answers
   the message: its body with its ``Content-Type``, and its metadata as base64 JSON in the
-  ``Pact-Message-Metadata`` header.
+  ``Pact-Message-Metadata`` header. For a V4 synchronous message the official verifier adds
+  ``"request"`` (the request message, V4 JSON); the producer gets it as its ``request``
+  parameter and the answer is its (first) response: the protocol carries one.
 * ``POST /_pact/state`` with ``{"state", "params", "action": "setup"|"teardown"}`` (or the
   same as query parameters, ``--state-change-as-query``) runs the state handler. The reply
   is the handler's values as JSON: the official verifier feeds them to provider-state
@@ -19,9 +21,10 @@ f.py:3 in make)"}``: 500 for a producer (the official verifier shows that body i
 so the reason reaches its output), 422 for a state handler (see :data:`STATE_FAILED`), 404
 for an unknown description or state, listing the known ones.
 
-State handling, producer calls and conversions are accord's own (:mod:`~accord.provider.states`,
-:mod:`~accord.provider.calls`, :mod:`~accord.provider.producers`), so a provider behaves the
-same whichever verifier drives it. Only the standard library is used: the core library has
+State handling is the verifier's own code path (:class:`~accord.provider.states.StateSetup`)
+and producers are called by the same in-process transport
+(:mod:`~accord.provider.transports.producers`), so a provider behaves the same whichever
+verifier drives it. Only the standard library is used: the core library has
 no dependencies.
 """
 
@@ -29,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import functools
 import json
 import logging
 import threading
@@ -41,13 +43,21 @@ from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
-from accord.errors import MessageServerError
+from accord.errors import MessageServerError, PactFileError
+from accord.model.at import At
 from accord.model.pact import MessageContents, ProviderState
-from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
-from accord.provider.errors import describe_exception
-from accord.provider.producers import to_contents
-from accord.provider.remote import METADATA_HEADER
-from accord.provider.states import ActiveState, StateHandler, set_up, tear_down
+from accord.model.read import parse_message
+from accord.provider.calls import UserCode
+from accord.provider.errors import (
+    InteractionError,
+    StateFailed,
+    StateMissing,
+    describe_exception,
+)
+from accord.provider.states import ActiveState, StateSetup
+from accord.provider.transports import MessageCall
+from accord.provider.transports.message_protocol import METADATA_HEADER
+from accord.provider.transports.producers import Producers
 from accord.provider.verifier import Verifier
 
 __all__ = ["MESSAGE_PATHS", "STATE_PATH", "MessageServer", "serve_messages"]
@@ -108,6 +118,10 @@ class _Provider:
         self.verifier = verifier
         self.on_request = on_request
         self.runner = UserCode(verifier.timeout)
+        self.states = StateSetup(
+            verifier.states, self.runner, fallback=verifier.any_state, timeout=verifier.timeout
+        )
+        self.producers = Producers(verifier.producers, self.runner)
         self.loop = asyncio.new_event_loop()
         self.lock = asyncio.Lock()
         self.active: list[ActiveState] = []
@@ -173,26 +187,18 @@ class _Provider:
         return active.values
 
     async def _set_up(self, state: ProviderState) -> ActiveState | None:
-        verifier = self.verifier
-        handler: StateHandler | None = verifier.states.get(state.name)
-        if handler is None and verifier.any_state is not None:
-            handler = functools.partial(verifier.any_state, state.name)
-        if handler is None:
-            known = ", ".join(repr(name) for name in sorted(verifier.states)) or "none"
-            message = f"no state handler for {state.name!r} (registered: {known})"
-            if verifier.missing_state == "warn":
-                self.note(f"warning: {message}")
-                return None
-            raise _HttpError(HTTPStatus.NOT_FOUND, message, states=sorted(verifier.states))
+        """The shared state path (:class:`StateSetup`), its errors as HTTP answers."""
         try:
-            return await set_up(handler, state, self.runner)
-        except CallTimeout as exc:
-            raise _HttpError(STATE_FAILED, f"state handler for {state.name!r} {exc}") from exc
-        except Exception as exc:
+            return await self.states.set_up(state)
+        except StateMissing as exc:
+            if self.verifier.missing_state == "warn":
+                self.note(f"warning: {exc}")
+                return None
             raise _HttpError(
-                STATE_FAILED,
-                f"state handler for {state.name!r} raised {describe_exception(exc)}",
+                HTTPStatus.NOT_FOUND, str(exc), states=sorted(self.verifier.states)
             ) from exc
+        except StateFailed as exc:
+            raise _HttpError(STATE_FAILED, str(exc)) from exc
 
     async def _tear_down_state(self, state: ProviderState) -> bool:
         """Tear down the latest active ``state``; False when it is not active (no-op)."""
@@ -214,21 +220,20 @@ class _Provider:
 
     async def _tear_down(self, active: ActiveState) -> None:
         try:
-            await tear_down(active, self.runner)
-        except CallTimeout as exc:
-            raise _HttpError(STATE_FAILED, f"teardown of {active.state.name!r} {exc}") from exc
-        except Exception as exc:
-            raise _HttpError(
-                STATE_FAILED,
-                f"teardown of {active.state.name!r} raised {describe_exception(exc)}",
-            ) from exc
+            await self.states.tear_down(active)
+        except StateFailed as exc:
+            raise _HttpError(STATE_FAILED, str(exc)) from exc
 
     # -- messages -------------------------------------------------------------------------
 
-    async def message(self, description: str, states: list[ProviderState]) -> MessageContents:
+    async def message(
+        self,
+        description: str,
+        states: list[ProviderState],
+        request: MessageContents | None = None,
+    ) -> MessageContents:
         producers = self.verifier.producers
-        producer = producers.get(description)
-        if producer is None:
+        if description not in producers:
             known = ", ".join(repr(d) for d in sorted(producers)) or "none"
             raise _HttpError(
                 HTTPStatus.NOT_FOUND,
@@ -249,30 +254,28 @@ class _Provider:
                         own.append(active)
                 if active is not None:
                     values.update(active.values)
-            produced = await self._produce(description, producer, values)
+            # The protocol carries no expected content type: the producer's value decides.
+            call = MessageCall(description, states, values, request=request)
+            try:
+                produced = await self.producers.produce(call)
+            except InteractionError as exc:
+                raise _HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc)) from exc
         except _HttpError:
             await self._tear_down_quietly(own)
             raise
         for active in reversed(own):
             await self._tear_down(active)
-        # The protocol carries no expected content type: the producer's value decides it.
-        return to_contents(produced, None)
-
-    async def _produce(
-        self, description: str, producer: Callable[..., Any], values: dict[str, Any]
-    ) -> Any:
-        call = functools.partial(producer, **accepted_kwargs(producer, values))
-        try:
-            return await self.runner.call(call)
-        except CallTimeout as exc:
-            raise _HttpError(
-                HTTPStatus.INTERNAL_SERVER_ERROR, f"producer for {description!r} {exc}"
-            ) from exc
-        except Exception as exc:
+        if not produced:
             raise _HttpError(
                 HTTPStatus.INTERNAL_SERVER_ERROR,
-                f"producer for {description!r} raised {describe_exception(exc)}",
-            ) from exc
+                f"producer for {description!r} returned no response message",
+            )
+        if len(produced) > 1:
+            self.note(
+                f"warning: {description!r} gave {len(produced)} responses; the Pact message "
+                "protocol carries one, so only the first is sent"
+            )
+        return produced[0]
 
     async def _close_states(self) -> None:
         states, self.active = self.active, []
@@ -358,6 +361,16 @@ def _parse_states(value: Any) -> list[ProviderState]:
     return states
 
 
+def _parse_request(value: Any) -> MessageContents | None:
+    """A synchronous message's request, as the official verifier sends it (V4 JSON)."""
+    if value is None:
+        return None
+    try:
+        return parse_message(value, 4, At("request"))
+    except PactFileError as exc:
+        raise _HttpError(HTTPStatus.BAD_REQUEST, f"the sync message request: {exc}") from exc
+
+
 def _state_request(payload: dict[str, Any]) -> tuple[ProviderState, str]:
     """The state and action, from a JSON body or from query parameters.
 
@@ -431,7 +444,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if not isinstance(description, str):
                     raise _HttpError(HTTPStatus.BAD_REQUEST, "the request needs a 'description'")
                 states = _parse_states(payload.get("providerStates"))
-                contents = provider.run(provider.message(description, states))
+                request = _parse_request(payload.get("request"))
+                contents = provider.run(provider.message(description, states, request))
                 provider.note(f"message {description!r} produced")
                 return _message_reply(contents)
             raise _HttpError(

@@ -26,6 +26,8 @@ class InteractionResult:
     provider: str
     description: str
     outcome: Outcome
+    kind: str = "async message"
+    """What sort of interaction: ``HTTP``, ``async message`` or ``sync message``."""
     states: list[str] = field(default_factory=list)
     mismatches: list[Mismatch] = field(default_factory=list)
     error: str | None = None
@@ -67,6 +69,7 @@ class InteractionResult:
             "consumer": self.consumer,
             "provider": self.provider,
             "description": self.description,
+            "kind": self.kind,
             "providerStates": self.states,
             "outcome": self.outcome.value,
             "pending": self.pending,
@@ -81,6 +84,35 @@ class InteractionResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedResults:
+    """One pact's verification result as sent to the broker."""
+
+    consumer: str
+    consumer_version: str | None
+    provider_version: str
+    success: bool
+    url: str
+    """Where the broker keeps the result (its ``self`` link), else where it was posted."""
+
+    def describe(self) -> str:
+        verdict = "success" if self.success else "failure"
+        version = f" {self.consumer_version}" if self.consumer_version else ""
+        return (
+            f"published {verdict} for {self.consumer}{version} "
+            f"(provider version {self.provider_version}): {self.url}"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer,
+            "consumerVersion": self.consumer_version,
+            "providerVersion": self.provider_version,
+            "success": self.success,
+            "url": self.url,
+        }
+
+
 @dataclass(slots=True)
 class VerificationResult:
     """Every interaction's outcome; ``ok`` is the verdict."""
@@ -89,10 +121,14 @@ class VerificationResult:
     results: list[InteractionResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    interrupted: bool = False
+    """The run was stopped (Ctrl-C) before every interaction was verified."""
+    published: list[PublishedResults] = field(default_factory=list)
+    """What went back to the broker, one entry per pact (``publish=True``)."""
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for r in self.results)
+        return not self.interrupted and all(r.ok for r in self.results)
 
     @property
     def failures(self) -> list[InteractionResult]:
@@ -108,6 +144,8 @@ class VerificationResult:
         text = f"{len(self.results)} interactions: {passed} passed, {failed} failed"
         if pending:
             text += f", {pending} pending failed"
+        if self.interrupted:
+            text += " (interrupted)"
         return text
 
     def report(self, *, verbose: bool = False) -> str:
@@ -117,7 +155,7 @@ class VerificationResult:
         for r in self.results:
             mark = "ok" if r.outcome is Outcome.PASSED else ("PENDING" if r.pending else "FAIL")
             given = f" given {', '.join(repr(s) for s in r.states)}" if r.states else ""
-            lines.append(f"  [{mark}] {r.consumer}: {r.description!r}{given}")
+            lines.append(f"  [{mark}] {r.consumer}: {r.description!r}{given} ({r.kind})")
             lines += [f"      {line}" for line in r.comment_lines()]
             if r.outcome is not Outcome.PASSED:
                 if r.error:
@@ -136,6 +174,8 @@ class VerificationResult:
             "summary": self.summary(),
             "seconds": round(self.seconds, 6),
             "warnings": self.warnings,
+            "interrupted": self.interrupted,
+            "published": [p.to_json() for p in self.published],
             "interactions": [r.to_json() for r in self.results],
         }
 
@@ -152,7 +192,11 @@ class VerificationResult:
                 suite = ET.SubElement(root, "testsuite", name=f"{r.consumer} -> {self.provider}")
                 suites[r.consumer] = suite
             case = ET.SubElement(
-                suite, "testcase", classname=r.consumer, name=r.description, time=f"{r.seconds:.6f}"
+                suite,
+                "testcase",
+                classname=r.consumer,
+                name=f"{r.kind}: {r.description}",
+                time=f"{r.seconds:.6f}",
             )
             if r.outcome is Outcome.PASSED:
                 continue

@@ -1,20 +1,26 @@
-"""Provider states: set up before an interaction, torn down after it.
+"""Provider states: set up before an interaction, torn down after it. The one code path.
 
 A handler receives the state's params as keyword arguments. It may return a dict, or be a
 generator that yields one; those values feed provider-state generators (``${id}``). For a
 generator, the code after ``yield`` is the teardown. Any of these may be ``async``.
+
+:class:`StateSetup` is used by the verifier's run loop *and* by the message server
+(``accord serve-messages``), so a provider's states behave the same whichever verifier
+drives it. It reaches the provider either through in-process handlers or through a remote
+state-change URL (the official verifier's protocol), never both.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from accord.model.pact import ProviderState
-from accord.provider.calls import UserCode, accepted_kwargs
+from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
+from accord.provider.errors import StateFailed, StateMissing, describe_exception
 
 StateHandler = Callable[..., Any]
 
@@ -26,6 +32,100 @@ class ActiveState:
     state: ProviderState
     values: dict[str, Any]
     teardown: Callable[[], Any] | None
+
+
+class StateSetup:
+    """Sets provider states up and tears them down, in-process or through a URL.
+
+    Failures are one-line :class:`~accord.provider.errors.StateMissing` (no handler) or
+    :class:`~accord.provider.errors.StateFailed` (the handler raised, timed out, or does not
+    take the params the pact supplies) exceptions; callers decide what they mean.
+    """
+
+    def __init__(
+        self,
+        handlers: Mapping[str, StateHandler],
+        runner: UserCode,
+        *,
+        fallback: StateHandler | None = None,
+        state_change_url: str | None = None,
+        timeout: float | None = 30.0,
+    ) -> None:
+        self.handlers = handlers
+        self.runner = runner
+        self.fallback = fallback
+        self.state_change_url = state_change_url
+        self.timeout = timeout
+
+    async def set_up(self, state: ProviderState) -> ActiveState:
+        """Put the provider in ``state``; raises :class:`StateMissing` or :class:`StateFailed`."""
+        if self.state_change_url:
+            return await self._remote(state)
+        handler = self.handlers.get(state.name)
+        if handler is None and self.fallback is not None:
+            handler = functools.partial(self.fallback, state.name)
+        if handler is None:
+            known = ", ".join(repr(name) for name in sorted(self.handlers)) or "none"
+            raise StateMissing(f"no state handler for {state.name!r} (registered: {known})")
+        check_params(handler, state)
+        try:
+            return await set_up(handler, state, self.runner)
+        except CallTimeout as exc:
+            raise StateFailed(f"state handler for {state.name!r} {exc}") from exc
+        except (Exception, SystemExit) as exc:
+            raise StateFailed(
+                f"state handler for {state.name!r} raised {describe_exception(exc)}"
+            ) from exc
+
+    async def tear_down(self, active: ActiveState) -> None:
+        """Run the state's teardown, if it has one; raises :class:`StateFailed`."""
+        try:
+            await tear_down(active, self.runner)
+        except CallTimeout as exc:
+            raise StateFailed(f"teardown of {active.state.name!r} {exc}") from exc
+        except (Exception, SystemExit) as exc:
+            raise StateFailed(
+                f"teardown of {active.state.name!r} raised {describe_exception(exc)}"
+            ) from exc
+
+    async def _remote(self, state: ProviderState) -> ActiveState:
+        from accord.provider.transports import message_protocol
+
+        url, timeout = str(self.state_change_url), self.timeout or 30.0
+        try:
+            values = await self.runner.call(
+                functools.partial(message_protocol.change_state, url, state, "setup", timeout)
+            )
+        except CallTimeout as exc:
+            raise StateFailed(f"state change for {state.name!r} {exc}") from exc
+        except Exception as exc:
+            raise StateFailed(f"state change for {state.name!r} failed: {exc}") from exc
+        teardown = functools.partial(message_protocol.change_state, url, state, "teardown", timeout)
+        return ActiveState(state, {**state.params, **values}, teardown)
+
+
+def check_params(handler: StateHandler, state: ProviderState) -> None:
+    """Fail early, naming both sides, when ``handler`` cannot take the state's params.
+
+    Without this a missing parameter surfaces as Python's ``missing 1 required positional
+    argument`` from deep inside the call, which says nothing about the pact.
+    """
+    try:
+        signature = inspect.signature(handler)
+    except (TypeError, ValueError):
+        return
+    kwargs = accepted_kwargs(handler, state.params)
+    try:
+        signature.bind(**kwargs)
+    except TypeError as exc:
+        supplied = ", ".join(sorted(state.params)) or "none"
+        name = getattr(handler, "__name__", None) or getattr(
+            getattr(handler, "func", None), "__name__", "handler"
+        )
+        raise StateFailed(
+            f"state handler {name}{signature} for {state.name!r} does not fit the params "
+            f"the pact supplies ({supplied}): {exc}"
+        ) from None
 
 
 async def set_up(handler: StateHandler, state: ProviderState, runner: UserCode) -> ActiveState:

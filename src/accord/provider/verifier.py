@@ -1,52 +1,27 @@
-"""``Verifier``: replay each consumer's messages against the provider's own code.
+"""``Verifier``: the provider side's public face. Registration here; the work in :mod:`.run`.
 
 Each message description maps to a producer function and each provider state to a handler.
-Verification runs in-process: no HTTP relay, so it is fast and a producer's exception shows
-as itself. Outcomes are collected as data and announced as events; nothing is printed.
+``verify`` gathers the sources (files, directories, URLs, models, a broker), builds the run
+settings, and hands over to the run loop, which verifies HTTP interactions, asynchronous and
+synchronous messages in one pass. Outcomes are data and events; nothing is printed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from accord.broker_client.http import BrokerClient, client_from_env
-from accord.broker_client.verification import (
-    VerifiablePact,
-    pacts_for_verification,
-    publish_results,
-)
+from accord.broker_client.http import BrokerClient
 from accord.errors import AccordError
-from accord.matching.generators import PROVIDER, generate_message
-from accord.matching.message import compare_message
-from accord.model.pact import (
-    AsyncMessage,
-    Interaction,
-    MessageContents,
-    Pact,
-    ProviderState,
-)
-from accord.provider import remote
-from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
-from accord.provider.errors import describe_exception
-from accord.provider.events import (
-    Event,
-    InteractionFinished,
-    InteractionStarted,
-    Listener,
-    VerificationFinished,
-    VerificationStarted,
-    VerificationWarning,
-)
-from accord.provider.notices import extra_fields
-from accord.provider.producers import to_contents
-from accord.provider.results import InteractionResult, Outcome, VerificationResult
+from accord.model.pact import Pact
+from accord.provider.errors import VerifierSetupError
+from accord.provider.events import Event, Listener
+from accord.provider.results import VerificationResult
+from accord.provider.run import Finisher, RunSettings, Selection, run
 from accord.provider.sources import Auth, LoadedPact, load_sources
-from accord.provider.states import ActiveState, StateHandler, set_up, tear_down
+from accord.provider.states import StateHandler
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -62,6 +37,11 @@ class VerifyOptions(TypedDict, total=False):
     filter_consumer: str | None
     auth: Auth | None
     verbose: bool
+    base_url: str | None
+    app: Any
+    transports: Mapping[str, Any] | None
+    custom_headers: Mapping[str, str] | None
+    request_hook: Callable[[Any], Any] | None
     broker: str | BrokerClient | None
     selectors: Sequence[dict[str, Any]]
     provider_version: str | None
@@ -77,8 +57,9 @@ class Verifier:
     """Verifies the pacts of ``provider``.
 
     Register producers with ``@verifier.message(description)`` and state handlers with
-    ``@verifier.state(name)``, or pass dicts. ``message_url``/``state_change_url`` verify a
-    provider in another language through the standard Pact message protocol instead.
+    ``@verifier.state(name)``, or pass dicts. A producer with a ``request`` parameter
+    answers V4 synchronous messages. ``message_url``/``state_change_url`` verify a provider
+    in another language through the standard Pact message protocol instead.
     """
 
     def __init__(
@@ -107,10 +88,14 @@ class Verifier:
     # -- registration --------------------------------------------------------------------
 
     def message(self, description: str) -> Callable[[F], F]:
-        """Register the producer of the message with this description."""
+        """Register the producer of the message with this description.
+
+        A producer that takes ``request`` answers a synchronous message: it gets the
+        request as a :class:`~accord.message.Message` and returns the response(s).
+        """
 
         def register(fn: F) -> F:
-            self.producers[description] = fn
+            _register(self.producers, "message", description, fn)
             return fn
 
         return register
@@ -119,7 +104,7 @@ class Verifier:
         """Register the handler that puts the provider in state ``name``."""
 
         def register(fn: F) -> F:
-            self.states[name] = fn
+            _register(self.states, "state", name, fn)
             return fn
 
         return register
@@ -139,11 +124,15 @@ class Verifier:
     def verify(
         self, *sources: str | Path | Pact, **options: Unpack[VerifyOptions]
     ) -> VerificationResult:
-        """Verify every pact in ``sources`` (files, directories, URLs or ``Pact`` models).
+        """Verify every interaction of every pact in ``sources``: HTTP and messages alike.
 
-        The options (see :class:`VerifyOptions`) filter interactions and, with ``broker`` (a
-        URL or a :class:`~accord.broker_client.BrokerClient`), add the pacts the broker
-        selects for this provider: ``selectors`` are consumer version selectors,
+        ``sources`` are files, directories, URLs or ``Pact`` models. HTTP interactions are
+        replayed against ``base_url`` (a running server) or ``app`` (an ASGI/WSGI app called
+        in-process); ``custom_headers`` replace same-named request headers and
+        ``request_hook(request)`` may change each outgoing ``httpx.Request``. ``transports``
+        names further transports (``{"http": URL, "message": URL}``). With ``broker`` (a URL
+        or a :class:`~accord.broker_client.BrokerClient`) the broker's pacts for this
+        provider are added: ``selectors`` are consumer version selectors,
         ``enable_pending`` and ``include_wip_since`` turn on pending and WIP pacts, and
         ``publish=True`` sends the results back as ``provider_version``.
         """
@@ -157,6 +146,11 @@ class Verifier:
         filter_consumer: str | None = None,
         auth: Auth | None = None,
         verbose: bool = False,
+        base_url: str | None = None,
+        app: Any = None,
+        transports: Mapping[str, Any] | None = None,
+        custom_headers: Mapping[str, str] | None = None,
+        request_hook: Callable[[Any], Any] | None = None,
         broker: str | BrokerClient | None = None,
         selectors: Sequence[dict[str, Any]] = (),
         provider_version: str | None = None,
@@ -168,16 +162,19 @@ class Verifier:
         build_url: str | None = None,
     ) -> VerificationResult:
         """:meth:`verify` for use inside a running event loop; same options."""
-        started = time.perf_counter()
         if publish and not provider_version:
             raise AccordError("publishing results needs provider_version (--provider-version)")
+        if publish and broker is None:
+            raise AccordError("publishing results needs a broker (broker=... / --broker-url)")
+        if base_url and app is not None:
+            raise VerifierSetupError("give base_url or app, not both")
         pacts = self._load(sources, auth)
-        from_broker: list[VerifiablePact] = []
-        client: BrokerClient | None = None
+        finishers: list[Finisher] = []
         if broker is not None:
-            client = broker if isinstance(broker, BrokerClient) else client_from_env(broker)
-            from_broker = pacts_for_verification(
-                client,
+            from accord.provider.broker import ResultPublisher, broker_source
+
+            source = broker_source(
+                broker,
                 self.provider,
                 selectors=selectors,
                 provider_branch=provider_branch,
@@ -185,50 +182,31 @@ class Verifier:
                 enable_pending=enable_pending,
                 include_wip_since=include_wip_since,
             )
-            pacts += [LoadedPact(v.url, v.pact, v.pending, tuple(v.notices)) for v in from_broker]
-        selected = [
-            (loaded, interaction)
-            for loaded in pacts
-            for interaction in loaded.pact.interactions
-            if _selected(
-                loaded.pact, interaction, filter_description, filter_state, filter_consumer
-            )
-        ]
-        result = VerificationResult(self.provider)
-        for loaded in pacts:
-            if loaded.pact.provider != self.provider:
-                result.warnings.append(
-                    f"{loaded.source} is a pact with {loaded.pact.provider!r}, "
-                    f"not {self.provider!r}"
+            pacts += source.loaded()
+            if publish and provider_version:
+                finishers.append(
+                    ResultPublisher(
+                        source, provider_version, provider_branch, provider_tags, build_url
+                    )
                 )
-        self._emit(VerificationStarted(self.provider, len(selected)))
-        for warning in result.warnings:
-            self._emit(VerificationWarning(warning))
-        runner = UserCode(self.timeout)
-        try:
-            for loaded, interaction in selected:
-                self._emit(InteractionStarted(loaded.pact.consumer, interaction.description))
-                outcome = await self._verify_one(loaded, interaction, runner, verbose)
-                result.results.append(outcome)
-                self._emit(InteractionFinished(outcome))
-        finally:
-            runner.close()
-        if publish and client is not None and provider_version:
-            for verifiable in from_broker:
-                mine = [r for r in result.results if r.source == verifiable.url]
-                publish_results(
-                    client,
-                    verifiable,
-                    provider_version=provider_version,
-                    success=all(r.outcome is Outcome.PASSED for r in mine),
-                    test_results=[_test_result(r) for r in mine],
-                    provider_branch=provider_branch,
-                    provider_tags=provider_tags,
-                    build_url=build_url,
-                )
-        result.seconds = time.perf_counter() - started
-        self._emit(VerificationFinished(result))
-        return result
+        settings = RunSettings(
+            provider=self.provider,
+            producers=self.producers,
+            states=self.states,
+            fallback_state=self.any_state,
+            timeout=self.timeout,
+            missing_state=self.missing_state,
+            message_url=self.message_url,
+            state_change_url=self.state_change_url,
+            base_url=base_url,
+            app=app,
+            transports=dict(transports or {}),
+            custom_headers=dict(custom_headers or {}),
+            request_hook=request_hook,
+            selection=Selection(filter_description, filter_state, filter_consumer),
+            verbose=verbose,
+        )
+        return await run(settings, pacts, emit=self._emit, finishers=finishers)
 
     def _load(self, sources: Iterable[str | Path | Pact], auth: Auth | None) -> list[LoadedPact]:
         loaded: list[LoadedPact] = []
@@ -244,175 +222,20 @@ class Verifier:
         for listener in self.listeners:
             listener(event)
 
-    async def _verify_one(
-        self, loaded: LoadedPact, interaction: Interaction, runner: UserCode, verbose: bool
-    ) -> InteractionResult:
-        started = time.perf_counter()
-        result = InteractionResult(
-            consumer=loaded.pact.consumer,
-            provider=loaded.pact.provider,
-            description=interaction.description,
-            outcome=Outcome.PASSED,
-            states=[s.name for s in interaction.provider_states],
-            pending=interaction.pending or loaded.pending,
-            interaction_id=interaction.id,
-            comments=interaction.comments,
-            source=loaded.source,
+
+def _register(registry: dict[str, Any], what: str, name: str, fn: Any) -> None:
+    """Refuse a second registration of one name: the first would be silently lost."""
+    existing = registry.get(name)
+    if existing is not None and existing is not fn:
+        raise VerifierSetupError(
+            f"{what} {name!r} is registered twice: {_where(existing)} and {_where(fn)}"
         )
-        if not isinstance(interaction, AsyncMessage):
-            result.outcome = Outcome.ERROR
-            result.error = (
-                f"{interaction.type} interactions are not verified by the message verifier"
-            )
-            return result
-        active: list[ActiveState] = []
-        try:
-            values = await self._set_up_states(interaction, runner, active, result)
-            if result.outcome is Outcome.PASSED:
-                actual = await self._produce(interaction, values, runner, result)
-                if actual is not None:
-                    expected = generate_message(interaction.message, mode=PROVIDER, context=values)
-                    result.mismatches = compare_message(expected, actual)
-                    if result.mismatches:
-                        result.outcome = Outcome.FAILED
-                    if verbose:
-                        result.notices = extra_fields(expected, actual)
-        finally:
-            await self._tear_down(active, runner, result)
-            result.seconds = time.perf_counter() - started
-        return result
-
-    async def _set_up_states(
-        self,
-        interaction: Interaction,
-        runner: UserCode,
-        active: list[ActiveState],
-        result: InteractionResult,
-    ) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for state in interaction.provider_states:
-            try:
-                done = await self._set_up(state, runner)
-            except _MissingState as missing:
-                if self.missing_state == "warn":
-                    result.warnings.append(str(missing))
-                    continue
-                result.outcome, result.error = Outcome.ERROR, str(missing)
-                return values
-            except CallTimeout as exc:
-                result.outcome = Outcome.ERROR
-                result.error = f"state handler for {state.name!r} {exc}"
-                return values
-            except Exception as exc:
-                result.outcome = Outcome.ERROR
-                result.error = f"state handler for {state.name!r} raised {describe_exception(exc)}"
-                return values
-            active.append(done)
-            values.update(done.values)
-        return values
-
-    async def _set_up(self, state: ProviderState, runner: UserCode) -> ActiveState:
-        if self.state_change_url:
-            url, timeout = self.state_change_url, self.timeout or 30.0
-            values = await runner.call(
-                functools.partial(remote.change_state, url, state, "setup", timeout)
-            )
-            teardown = functools.partial(remote.change_state, url, state, "teardown", timeout)
-            return ActiveState(state, {**state.params, **values}, teardown)
-        handler = self.states.get(state.name)
-        if handler is None and self.any_state is not None:
-            handler = functools.partial(self.any_state, state.name)
-        if handler is None:
-            known = ", ".join(repr(name) for name in sorted(self.states)) or "none"
-            raise _MissingState(f"no state handler for {state.name!r} (registered: {known})")
-        return await set_up(handler, state, runner)
-
-    async def _tear_down(
-        self, active: list[ActiveState], runner: UserCode, result: InteractionResult
-    ) -> None:
-        for done in reversed(active):
-            try:
-                await tear_down(done, runner)
-            except Exception as exc:
-                message = f"teardown of {done.state.name!r} raised {describe_exception(exc)}"
-                if result.outcome is Outcome.PASSED:
-                    result.outcome, result.error = Outcome.ERROR, message
-                else:
-                    result.warnings.append(message)
-
-    async def _produce(
-        self,
-        interaction: AsyncMessage,
-        values: dict[str, Any],
-        runner: UserCode,
-        result: InteractionResult,
-    ) -> MessageContents | None:
-        description = interaction.description
-        if self.message_url:
-            call: Callable[[], Any] = functools.partial(
-                remote.fetch_message,
-                self.message_url,
-                description,
-                interaction.provider_states,
-                self.timeout or 30.0,
-            )
-        else:
-            producer = self.producers.get(description)
-            if producer is None:
-                known = ", ".join(repr(d) for d in sorted(self.producers)) or "none"
-                result.outcome = Outcome.ERROR
-                result.error = f"no producer for message {description!r} (registered: {known})"
-                return None
-            call = functools.partial(producer, **accepted_kwargs(producer, values))
-        try:
-            produced = await runner.call(call)
-        except CallTimeout as exc:
-            result.outcome, result.error = Outcome.ERROR, f"producer for {description!r} {exc}"
-            return None
-        except Exception as exc:
-            result.outcome = Outcome.ERROR
-            result.error = f"producer for {description!r} raised {describe_exception(exc)}"
-            return None
-        return to_contents(produced, interaction.message.content_type)
+    registry[name] = fn
 
 
-class _MissingState(Exception):
-    pass
-
-
-def _test_result(result: InteractionResult) -> dict[str, Any]:
-    """One interaction's outcome in the shape the broker stores (as the Rust verifier sends)."""
-    entry: dict[str, Any] = {
-        "interactionDescription": result.description,
-        "success": result.outcome is Outcome.PASSED,
-    }
-    if result.interaction_id:
-        entry["interactionId"] = result.interaction_id
-    if result.mismatches:
-        entry["mismatches"] = [
-            {"attribute": m.kind, "identifier": m.path, "description": m.message}
-            for m in result.mismatches
-        ]
-    if result.error:
-        entry["exceptions"] = [{"message": result.error}]
-    return entry
-
-
-def _selected(
-    pact: Pact,
-    interaction: Interaction,
-    description: str | None,
-    state: str | None,
-    consumer: str | None,
-) -> bool:
-    if consumer is not None and pact.consumer != consumer:
-        return False
-    if description is not None and description not in interaction.description:
-        return False
-    if state is not None:
-        names = [s.name for s in interaction.provider_states]
-        if state == "" and names:
-            return False
-        if state and not any(state in name for name in names):
-            return False
-    return True
+def _where(fn: Any) -> str:
+    code = getattr(fn, "__code__", None)
+    name = getattr(fn, "__qualname__", None) or repr(fn)
+    if code is None:
+        return name
+    return f"{name} ({Path(code.co_filename).name}:{code.co_firstlineno})"

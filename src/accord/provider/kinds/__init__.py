@@ -1,0 +1,95 @@
+"""One verifier per interaction kind; the run loop hands each interaction to its kind.
+
+A kind verifier turns an interaction into the actual (from a transport), builds the
+expected side, compares, and writes mismatches into the result. A new kind is a new module
+and one entry in :data:`KINDS`, not a branch in the run loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, SyncMessage
+from accord.provider.errors import InteractionError, VerifierSetupError
+from accord.provider.results import InteractionResult
+from accord.provider.transports import HttpTransport, MessageTransport, is_http_transport_name
+
+HTTP = "HTTP"
+ASYNC_MESSAGE = "async message"
+SYNC_MESSAGE = "sync message"
+
+
+@dataclass(slots=True)
+class KindContext:
+    """The transports a kind verifier may take its actual from, and run-wide options."""
+
+    messages: MessageTransport
+    http: HttpTransport | None = None
+    named: dict[str, Any] = field(default_factory=dict)
+    """Transports given by name (``verify(transports={...})``), keyed by transport name."""
+    verbose: bool = False
+
+    def message_transport(self, interaction: Interaction) -> MessageTransport:
+        """The named transport the interaction says it travels on, else the default one.
+
+        In-process producers verify a message whatever it travels on, so an interaction
+        marked ``"transport": "kafka"`` still reaches its producer.
+        """
+        named = self.named.get(interaction.transport or "")
+        return named if isinstance(named, MessageTransport) else self.messages
+
+    def http_transport(self, interaction: Interaction) -> HttpTransport:
+        named = self.named.get(interaction.transport or "")
+        if isinstance(named, HttpTransport) and not is_http_transport_name(interaction.transport):
+            return named
+        if self.http is None:
+            raise InteractionError(
+                "HTTP interactions need a provider to send requests to: "
+                "verify(..., base_url=URL) or app=asgi_or_wsgi_app (CLI: --provider-base-url)"
+            )
+        return self.http
+
+
+KindVerifier = Callable[[Any, KindContext, dict[str, Any], InteractionResult], Awaitable[None]]
+
+
+def kind_of(interaction: Interaction) -> str:
+    """``HTTP``, ``async message`` or ``sync message``; the interaction's type otherwise."""
+    if isinstance(interaction, HttpInteraction):
+        return HTTP
+    if isinstance(interaction, AsyncMessage):
+        return ASYNC_MESSAGE
+    if isinstance(interaction, SyncMessage):
+        return SYNC_MESSAGE
+    return interaction.type or "unknown"
+
+
+def verifier_for(interaction: Interaction) -> KindVerifier:
+    """The kind verifier for ``interaction``; unknown kinds are a one-line error."""
+    from accord.provider.kinds import async_message, http, sync_message
+
+    kinds: dict[type[Interaction], KindVerifier] = {
+        HttpInteraction: http.verify,
+        AsyncMessage: async_message.verify,
+        SyncMessage: sync_message.verify,
+    }
+    found = kinds.get(type(interaction))
+    if found is None:
+        raise InteractionError(
+            f"{interaction.type or 'unknown'!s} interactions cannot be verified by accord "
+            "(it verifies HTTP, asynchronous and synchronous messages)"
+        )
+    return found
+
+
+__all__ = [
+    "ASYNC_MESSAGE",
+    "HTTP",
+    "SYNC_MESSAGE",
+    "KindContext",
+    "VerifierSetupError",
+    "kind_of",
+    "verifier_for",
+]
