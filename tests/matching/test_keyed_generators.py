@@ -39,3 +39,22 @@ def test_a_metadata_generator_adds_the_key_the_example_lacks() -> None:
     message = MessageContents(generators=Generators({"metadata": _random_int("ID")}))
     made = generate_message(message)
     assert isinstance(made.metadata["ID"], int)
+
+
+def _mock_server_url(regex: str, example: str) -> object:
+    from accord.matching.generators import generate_value
+
+    generator = {"type": "MockServerURL", "example": example, "regex": regex}
+    context = {"mockServer": {"href": "http://127.0.0.1:5555"}}
+    return generate_value(generator, mode="consumer", context=context, current=example)
+
+
+def test_mock_server_url_understands_java_quoting() -> None:
+    regex = r".*(\/\Qpacts\E\/\Qprovider\E\/\Q{provider}\E)$"
+    made = _mock_server_url(regex, "http://localhost:9876/pacts/provider/{provider}")
+    assert made == "http://127.0.0.1:5555/pacts/provider/{provider}"
+
+
+def test_mock_server_url_keeps_a_tail_captured_without_its_slash_below_the_root() -> None:
+    made = _mock_server_url(r".*\/(\Qpacts\E\/x)$", "http://localhost:9876/pacts/x")
+    assert made == "http://127.0.0.1:5555/pacts/x"

@@ -18,6 +18,7 @@ from typing import Any
 
 from accord.matching.javadate import apply_date_expression, format_java_pattern
 from accord.matching.path import ANY_INDEX, STAR, Token, parse_path
+from accord.matching.values import compiled
 from accord.matching.xeger import example_for_regex
 from accord.model.body import Body
 from accord.model.pact import HttpRequest, HttpResponse, MessageContents
@@ -80,10 +81,15 @@ def _mock_server_url(generator: dict[str, Any], context: dict[str, Any], current
     if not href:
         return current
     example = str(generator.get("example", ""))
-    match = re.match(str(generator.get("regex", "")), example)
+    # Pact files carry Java-flavoured regexes (``\Q...\E`` quoting): translate them.
+    pattern = compiled(str(generator.get("regex", "")))
+    match = pattern.match(example) if pattern is not None else None
     if not match or not match.groups():
         return current
-    return str(href).rstrip("/") + match.group(1)
+    tail = match.group(1)
+    base = str(href).rstrip("/")
+    # A captured tail without its leading slash still belongs below the server's root.
+    return base + tail if tail.startswith(("/", "?", "#")) or not tail else f"{base}/{tail}"
 
 
 def _uuid(fmt: str | None) -> str:
