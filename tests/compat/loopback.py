@@ -96,7 +96,7 @@ class LoopbackServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -152,9 +152,9 @@ class ReplayServer(LoopbackServer):
         response = generate_response(interaction.response, context=context)
         headers = [(k, v) for k, values in (response.headers or {}).items() for v in values]
         body = response.body.to_bytes() if response.body is not None else b""
-        if body and response.body and response.body.content_type:
-            if not any(k.lower() == "content-type" for k, _ in headers):
-                headers.append(("Content-Type", response.body.content_type))
+        typed = any(k.lower() == "content-type" for k, _ in headers)
+        if body and response.body and response.body.content_type and not typed:
+            headers.append(("Content-Type", response.body.content_type))
         return response.status or 200, headers, body
 
 

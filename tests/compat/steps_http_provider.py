@@ -16,7 +16,6 @@ Test modules define an ``http_spec`` fixture and import these steps with
 from __future__ import annotations
 
 import contextlib
-import copy
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -31,8 +30,17 @@ from pytest_bdd import given, parsers, then, when
 from accord import Verifier
 from accord.cli.output import Painter
 from accord.cli.verify_cmd import ConsoleReporter
-from accord.model import HttpInteraction, HttpRequest, HttpResponse, Pact, ProviderState
-from accord.model import dumps_pact, load_pact, write_pact
+from accord.model import (
+    Body,
+    HttpInteraction,
+    HttpRequest,
+    HttpResponse,
+    Pact,
+    ProviderState,
+    dumps_pact,
+    load_pact,
+    write_pact,
+)
 from accord.model.rules import Generators, MatchingRules
 from accord.provider.results import InteractionResult, Outcome, VerificationResult
 from tests.compat.http_tables import Row, defined_interactions, interaction
@@ -258,8 +266,6 @@ def _pact_document(test: HttpProviderTest, number: int, found: HttpInteraction) 
     }
     where = "$._links.pb:publish-verification-results.href"
     regex = ".*(" + publish.replace("/", "\\/") + ")$"
-    from accord.model import Body
-
     return HttpInteraction(
         description=f"the pact for c_{number}",
         request=HttpRequest("GET", f"/pacts/provider/{PROVIDER}/consumer/c_{number}"),
