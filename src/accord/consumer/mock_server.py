@@ -35,7 +35,9 @@ from accord.matching.generators import CONSUMER, generate_response
 from accord.model.pact import HttpInteraction, HttpRequest
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
-"""Bytes a request body may have before the server answers 413 (``max_body_size=``)."""
+"""Bytes a request body may have before the server answers 413 (``max_body_size=``).
+
+Generous for contract examples; it exists so a runaway upload fails clearly, fast."""
 
 _READ_CHUNK = 64 * 1024
 _START_TIMEOUT = 10.0
@@ -256,13 +258,17 @@ class MockServer:
             headers = [
                 (name.decode("latin-1"), value.decode("latin-1")) for name, value in event.headers
             ]
-            body = await self._read_body(conn, reader, method, target, headers)
+            body = await self._read_body(conn, reader, writer, method, target, headers)
             if body is None:
                 reply = _text_reply(413, self._too_large(method, target))
                 reply[1].append(("Connection", "close"))
                 await _send(conn, writer, reply)
                 return
-            reply = self._respond(received_request(method, target, headers, body))
+            try:
+                reply = self._respond(received_request(method, target, headers, body))
+            except Exception as exc:  # a bug here must fail the test, not hang the client
+                self._problem(f"accord could not answer {method} {target}: {exc!r}")
+                reply = _text_reply(500, f"accord mock server error: {exc!r}")
             if method == "HEAD":
                 reply = (reply[0], reply[1], b"")
             await _send(conn, writer, reply)
@@ -274,6 +280,7 @@ class MockServer:
         self,
         conn: h11.Connection,
         reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
         method: str,
         target: str,
         headers: list[tuple[str, str]],
@@ -283,6 +290,10 @@ class MockServer:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_size:
             self._problem(self._too_large(method, target))
             return None
+        if conn.they_are_waiting_for_100_continue:
+            # curl and others wait for this before sending a large body.
+            writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])) or b"")
+            await writer.drain()
         chunks: list[bytes] = []
         size = 0
         while True:

@@ -16,11 +16,10 @@ import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.consumer.builder import MessageBuilder
 from accord.consumer.http_builder import HttpInteractionBuilder
-from accord.consumer.mock_server import DEFAULT_MAX_BODY, MockServer
 from accord.consumer.sync_builder import SyncExchange, SyncMessageBuilder
 from accord.errors import AccordError, EventLoopError, HandlerFailed
 from accord.matching.generators import CONSUMER, generate_message
@@ -28,6 +27,12 @@ from accord.message import Message, from_contents
 from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, SyncMessage
 from accord.model.pact import Pact as PactModel
 from accord.model.write import spec_string, write_pact
+
+if TYPE_CHECKING:
+    from accord.consumer.mock_server import MockServer
+
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+"""Bytes a request body may have before the mock server answers 413 (``max_body_size=``)."""
 
 Handler = Callable[[Any], Any] | Callable[[Any], Awaitable[Any]]
 """Takes a :class:`Message` (asynchronous messages) or a :class:`SyncExchange` (sync ones)."""
@@ -114,6 +119,8 @@ class Pact:
         a certificate made for this run (``server.ca_path``, ``server.ssl_context``; needs
         ``accord[tls]``); a request body over ``max_body_size`` bytes is answered with 413.
         """
+        from accord.consumer.mock_server import MockServer  # h11 loads only when serving
+
         built = [(builder, builder.build()) for builder in self._http]
 
         def served(matched: list[HttpInteraction]) -> None:

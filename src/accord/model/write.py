@@ -230,7 +230,8 @@ def _v3_http(interaction: Interaction) -> dict[str, Any]:
     if not isinstance(interaction, HttpInteraction):
         raise PactWriteError(
             f"interaction {interaction.description!r} is {interaction.type}; a V3 pact holds "
-            "either HTTP interactions or messages, not both. Write spec V4 to mix them."
+            "either HTTP interactions or messages (a V3 message pact), not both. Write spec V4 "
+            "to mix them."
         )
     out: dict[str, Any] = dict(interaction.extra)
     out["description"] = interaction.description
