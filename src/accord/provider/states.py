@@ -122,8 +122,12 @@ def check_params(handler: StateHandler, state: ProviderState) -> None:
         name = getattr(handler, "__name__", None) or getattr(
             getattr(handler, "func", None), "__name__", "handler"
         )
+        bare = signature.replace(
+            parameters=[p.replace(annotation=p.empty) for p in signature.parameters.values()],
+            return_annotation=signature.empty,
+        )
         raise StateFailed(
-            f"state handler {name}{signature} for {state.name!r} does not fit the params "
+            f"state handler {name}{bare} for {state.name!r} does not fit the params "
             f"the pact supplies ({supplied}): {exc}"
         ) from None
 
