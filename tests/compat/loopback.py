@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -67,8 +67,11 @@ Reply = tuple[int, list[tuple[str, str]], bytes]
 class LoopbackServer:
     """A threading HTTP server on an ephemeral loopback port; ``answer`` makes replies."""
 
-    def __init__(self) -> None:
+    def __init__(self, log: list[str] | None = None, name: str = "server") -> None:
         self.received: list[Received] = []
+        self.log = log if log is not None else []
+        """Shared with other servers, so a test can see which was called first."""
+        self.name = name
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -85,6 +88,7 @@ class LoopbackServer:
                     self.rfile.read(size) if size else b"",
                 )
                 owner.received.append(request)
+                owner.log.append(f"{owner.name} {request.method} {request.path}")
                 status, headers, body = owner.answer(request)
                 self.send_response(status)
                 for name, value in headers:
@@ -118,10 +122,15 @@ class LoopbackServer:
 class ReplayServer(LoopbackServer):
     """Answers with the response of the first interaction whose request matches."""
 
-    def __init__(self, interactions: list[HttpInteraction]) -> None:
+    def __init__(
+        self,
+        interactions: list[HttpInteraction],
+        log: list[str] | None = None,
+        name: str = "replay",
+    ) -> None:
         self.interactions = list(interactions)
         self.matched: list[tuple[Received, HttpInteraction]] = []
-        super().__init__()
+        super().__init__(log, name)
 
     def answer(self, request: Received) -> Reply:
         actual = request.model()
@@ -165,25 +174,23 @@ class StateCall:
     action: str
 
 
-@dataclass
 class StateChangeServer(LoopbackServer):
     """A provider's state-change endpoint; records each call, answers 500 when failing."""
 
-    fail: bool = False
-    calls: list[StateCall] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, fail: bool = False, log: list[str] | None = None) -> None:
+        self.fail = fail
+        self.calls: list[StateCall] = []
+        super().__init__(log, "state")
 
     def answer(self, request: Received) -> Reply:
         document = request.json()
-        self.calls.append(
-            StateCall(
-                str(document.get("state", "")),
-                dict(document.get("params") or {}),
-                str(document.get("action", "setup")),
-            )
+        call = StateCall(
+            str(document.get("state", "")),
+            dict(document.get("params") or {}),
+            str(document.get("action", "setup")),
         )
+        self.calls.append(call)
+        self.log.append(f"state {call.action} {call.state!r}")
         if self.fail:
             return 500, [("Content-Type", "text/plain")], b"the state change failed on purpose"
         return 200, [("Content-Type", "application/json")], b"{}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,14 +90,19 @@ class HttpConsumerTest:
 
 
 @pytest.fixture
-def http_consumer(world: World, http_spec: str, tmp_path: Path) -> HttpConsumerTest:
+def http_consumer(world: World, http_spec: str, tmp_path: Path) -> Iterator[HttpConsumerTest]:
     test = world.data.get("http consumer")
     if test is None:
         pact_dir = tmp_path / "pacts"
         pact = Pact(CONSUMER, PROVIDER, spec=http_spec, pact_dir=pact_dir)
         test = world.data["http consumer"] = HttpConsumerTest(pact, pact_dir)
     assert isinstance(test, HttpConsumerTest)
-    return test
+    yield test
+    if test.stack is not None and not test.done:
+        # A scenario that failed half-way still stops its mock server.
+        with contextlib.suppress(Exception):
+            test.stack.close()
+        test.done = True
 
 
 def _numbers(text: str) -> list[int]:

@@ -89,6 +89,8 @@ class HttpProviderTest:
     results: list[VerificationResult] = field(default_factory=list)
     console: str = ""
     servers: list[Any] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+    """What the provider and the state endpoint received, in order."""
 
     def interaction(self, number: int) -> HttpInteraction:
         if number not in self.rows:
@@ -132,7 +134,7 @@ def _numbers(text: str) -> list[int]:
 
 
 def _start_provider(test: HttpProviderTest, interactions: list[HttpInteraction]) -> None:
-    test.provider = ReplayServer(interactions)
+    test.provider = ReplayServer(interactions, test.log, "provider")
     test.servers.append(test.provider)
 
 
@@ -301,7 +303,7 @@ def pact_from_broker(http_provider: HttpProviderTest, number: str) -> None:
     contract = load_pact(fixture)
     served = [i for i in contract.interactions if isinstance(i, HttpInteraction)]
     served.append(_pact_document(test, n, test.interaction(n)))
-    server = ReplayServer(served)
+    server = ReplayServer(served, name=f"broker {n}")
     test.servers.append(server)
     test.brokers.append(Broker(n, server))
 
@@ -316,7 +318,7 @@ def publishing_enabled(http_provider: HttpProviderTest) -> None:
 
 
 def _state_server(test: HttpProviderTest, fail: bool) -> None:
-    test.states = StateChangeServer(fail=fail)
+    test.states = StateChangeServer(fail=fail, log=test.log)
     test.servers.append(test.states)
 
 
@@ -483,22 +485,30 @@ def _calls(test: HttpProviderTest, action: str) -> list[Any]:
     return [c for c in test.states.calls if c.action == action]
 
 
+def _first(test: HttpProviderTest, prefix: str) -> int:
+    return next((i for i, line in enumerate(test.log) if line.startswith(prefix)), -1)
+
+
+def _last(test: HttpProviderTest, prefix: str) -> int:
+    found = [i for i, line in enumerate(test.log) if line.startswith(prefix)]
+    return found[-1] if found else -1
+
+
 @then("the provider state callback will be called before the verification is run")
 def callback_before(http_provider: HttpProviderTest) -> None:
     test = http_provider
     assert _calls(test, "setup"), "the state callback never got a setup call"
-    # The setup happened before the provider saw the request: it was called with no
-    # request received in a test where the provider answers one request per interaction.
-    assert test.states is not None and test.provider is not None
-    assert test.states.calls[0].action == "setup"
+    setup, request = _first(test, "state setup"), _first(test, "provider ")
+    # A failing setup means the request is never sent at all.
+    assert request == -1 or setup < request, "\n".join(test.log)
 
 
 @then("the provider state callback will be called after the verification is run")
 def callback_after(http_provider: HttpProviderTest) -> None:
     test = http_provider
-    teardowns = _calls(test, "teardown")
-    assert teardowns, "the state callback never got a teardown call"
-    assert test.states is not None and test.states.calls[-1].action == "teardown"
+    assert _calls(test, "teardown"), "the state callback never got a teardown call"
+    teardown, request = _last(test, "state teardown"), _last(test, "provider ")
+    assert request != -1 and teardown > request, "\n".join(test.log)
 
 
 def _called(test: HttpProviderTest, action: str, state: str, params: dict | None) -> None:
