@@ -31,9 +31,6 @@ from accord.model.write import spec_string, write_pact
 if TYPE_CHECKING:
     from accord.consumer.mock_server import MockServer
 
-DEFAULT_MAX_BODY = 16 * 1024 * 1024
-"""Bytes a request body may have before the mock server answers 413 (``max_body_size=``)."""
-
 Handler = Callable[[Any], Any] | Callable[[Any], Awaitable[Any]]
 """Takes a :class:`Message` (asynchronous messages) or a :class:`SyncExchange` (sync ones)."""
 
@@ -105,7 +102,7 @@ class Pact:
         port: int = 0,
         cors: bool = False,
         tls: bool = False,
-        max_body_size: int = DEFAULT_MAX_BODY,
+        max_body_size: int | None = None,
     ) -> MockServer:
         """A mock server for the HTTP interactions not yet proven; use ``with`` or ``async with``.
 
@@ -117,9 +114,10 @@ class Pact:
 
         ``cors=True`` answers browsers' preflight requests; ``tls=True`` serves HTTPS with
         a certificate made for this run (``server.ca_path``, ``server.ssl_context``; needs
-        ``accord[tls]``); a request body over ``max_body_size`` bytes is answered with 413.
+        ``accord[tls]``); a request body over ``max_body_size`` bytes (16 MiB by default)
+        is answered with 413 and fails the test.
         """
-        from accord.consumer.mock_server import MockServer  # h11 loads only when serving
+        from accord.consumer.mock_server import DEFAULT_MAX_BODY, MockServer  # h11 loads here
 
         built = [(builder, builder.build()) for builder in self._http]
 
@@ -134,7 +132,7 @@ class Pact:
             port=port,
             cors=cors,
             tls=tls,
-            max_body_size=max_body_size,
+            max_body_size=DEFAULT_MAX_BODY if max_body_size is None else max_body_size,
             on_success=served,
         )
 
