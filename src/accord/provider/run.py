@@ -94,6 +94,8 @@ class RunSettings:
     request_hook: Callable[[Any], Any] | None = None
     selection: Selection = field(default_factory=Selection)
     verbose: bool = False
+    blocking: bool = False
+    """Network calls may block the loop (``verify``, which owns its loop)."""
 
 
 async def run(
@@ -127,6 +129,7 @@ async def run(
         fallback=settings.fallback_state,
         state_change_url=settings.state_change_url,
         timeout=settings.timeout,
+        blocking=settings.blocking,
     )
     interrupted: KeyboardInterrupt | None = None
     try:
@@ -147,6 +150,7 @@ async def run(
         result.interrupted = True
     finally:
         await _close(ctx)
+        await states.aclose()
         runner.close()
         try:
             if interrupted is None:
@@ -174,13 +178,16 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
         timeout=settings.timeout,
         custom_headers=dict(settings.custom_headers),
         request_hook=settings.request_hook,
+        blocking=settings.blocking,
     )
     named = {
         name: make_transport(name, target, options) for name, target in settings.transports.items()
     }
     messages: MessageTransport
     if settings.message_url:
-        messages = MessageProtocol(settings.message_url, runner, settings.timeout)
+        messages = MessageProtocol(
+            settings.message_url, settings.timeout, blocking=settings.blocking
+        )
     elif isinstance(named.get("message"), MessageTransport):
         messages = named["message"]
     else:
@@ -190,8 +197,11 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
         http = make_transport("app", settings.app, options)
     elif settings.base_url:
         http = make_transport("http", settings.base_url, options)
-    elif isinstance(named.get("http"), HttpTransport):
-        http = named["http"]
+    else:
+        for name in ("http", "https", "app"):
+            if isinstance(named.get(name), HttpTransport):
+                http = named[name]
+                break
     return KindContext(messages=messages, http=http, named=named, verbose=settings.verbose)
 
 
