@@ -316,6 +316,9 @@ def merge(existing: Pact, incoming: Pact) -> Pact:
         else:
             merged[slot] = interaction
     metadata = {**existing.metadata, **incoming.metadata}
+    plugins = merge_plugins(existing.metadata.get("plugins"), incoming.metadata.get("plugins"))
+    if plugins:
+        metadata["plugins"] = plugins
     return Pact(
         incoming.consumer,
         incoming.provider,
@@ -324,6 +327,32 @@ def merge(existing: Pact, incoming: Pact) -> Pact:
         incoming.spec_version,
         {**existing.extra, **incoming.extra},
     )
+
+
+def merge_plugins(existing: Any, incoming: Any) -> list[Any]:
+    """``metadata.plugins`` of two pacts as one: entries by plugin name and version, their
+    configurations merged by key, so interactions from both keep the schemas they point at
+    (a gRPC test on one ``.proto`` must not drop another test's descriptors)."""
+    out: list[Any] = []
+    by_name: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for entry in [*(existing or []), *(incoming or [])]:
+        if not isinstance(entry, dict):
+            out.append(entry)
+            continue
+        identity = (entry.get("name"), entry.get("version"))
+        kept = by_name.get(identity)
+        if kept is None:
+            kept = by_name[identity] = {**entry}
+            if isinstance(entry.get("configuration"), dict):
+                kept["configuration"] = dict(entry["configuration"])
+            out.append(kept)
+        elif isinstance(kept.get("configuration"), dict) and isinstance(
+            entry.get("configuration"), dict
+        ):
+            kept["configuration"].update(entry["configuration"])
+        else:
+            kept.update(entry)
+    return out
 
 
 @contextlib.contextmanager

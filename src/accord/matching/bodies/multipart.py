@@ -3,28 +3,32 @@
 A multipart body's bytes differ with every boundary, so comparing them whole says nothing
 useful. Pact compares part by part: form-data parts by name, others in order. Each part's
 payload is decoded (``Content-Transfer-Encoding`` included) by the standard library's MIME
-parser and compared with the comparison for its own content type.
+parser and compared by the format its own content type picks. A rule at ``$`` (a
+``contentType`` matcher, say) decides instead, as for any text or binary body.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import Message as MimeMessage
 from email.utils import collapse_rfc2231_value
 
+from accord.matching.bodies.binary import root_rule_mismatches
+from accord.matching.bodies.registry import BodyContext, BodyFormat, BodyRules
 from accord.matching.mismatch import Mismatch
-from accord.model.body import Body, is_json_type, is_text_type
+from accord.model.body import Body, is_json_type, is_text_type, media_type
 from accord.model.rules import MatchingRules
 
-Compare = Callable[[Body | None, Body | None, MatchingRules], list[Mismatch]]
+
+def accepts(body: Body) -> bool:
+    return media_type(body.content_type).startswith("multipart/")
 
 
-def compare_multipart(
-    expected: Body, actual: Body, rules: MatchingRules, compare: Compare
-) -> list[Mismatch]:
-    """Mismatches between two multipart bodies; ``compare`` compares one part's bodies."""
+def compare(expected: Body, actual: Body, rules: BodyRules, context: BodyContext) -> list[Mismatch]:
+    by_rule = root_rule_mismatches(expected, actual, rules)
+    if by_rule is not None:
+        return by_rule
     want = _parts(expected)
     got = _parts(actual)
     if want is None:
@@ -38,18 +42,18 @@ def compare_multipart(
                 "but the actual body is not one",
             )
         ]
-    named = all(name for name, _ in want)
-    out: list[Mismatch] = []
-    if named:
+    if all(name for name, _ in want):
         received = dict(got)
+        out: list[Mismatch] = []
         for name, body in want:
             if name not in received:
                 out.append(
                     Mismatch("body", f"$.{name}", f"Expected a part named '{name}' but was missing")
                 )
             else:
-                out += compare(body, received[name], rules)
+                out += _compare_part(body, received[name], context)
         return out
+    out = []
     if len(want) != len(got):
         out.append(
             Mismatch(
@@ -61,8 +65,20 @@ def compare_multipart(
             )
         )
     for (_, body), (_, other) in zip(want, got, strict=False):
-        out += compare(body, other, rules)
+        out += _compare_part(body, other, context)
     return out
+
+
+def _compare_part(expected: Body, actual: Body, context: BodyContext) -> list[Mismatch]:
+    from accord.matching.body import compare_bodies  # the registry's entry point
+
+    return compare_bodies(
+        expected,
+        actual,
+        MatchingRules(),
+        allow_unexpected_keys=context.allow_unexpected_keys,
+        schemas=context.schemas,
+    )
 
 
 def _parts(body: Body) -> list[tuple[str, Body]] | None:
@@ -95,3 +111,6 @@ def _body(part: MimeMessage) -> Body:
         except (UnicodeDecodeError, LookupError):
             return Body(payload, content_type)
     return Body(payload, content_type)
+
+
+MULTIPART = BodyFormat("multipart", accepts, compare)
