@@ -30,6 +30,7 @@ def test_formats_are_tried_schema_formats_first_and_binary_last() -> None:
         "json",
         "xml",
         "form",
+        "multipart",
         "text",
         "binary",
     ]
@@ -46,6 +47,7 @@ def test_formats_are_tried_schema_formats_first_and_binary_last() -> None:
         (None, [1, 2], "json"),
         ("text/xml", "<a/>", "xml"),
         ("application/x-www-form-urlencoded", "a=1", "form"),
+        ("multipart/form-data; boundary=x", b"--x--", "multipart"),
         ("text/plain", "hello", "text"),
         ("image/png", b"\x89PNG", "binary"),
         (None, b"\x00", "binary"),
@@ -108,7 +110,7 @@ def test_registering_a_format_again_replaces_it(monkeypatch: pytest.MonkeyPatch)
     register(
         BodyFormat("form", lambda b: b.content_type == "application/x-www-form-urlencoded", loud)
     )
-    assert len(formats()) == 7
+    assert len(formats()) == 8
     body = Body("a=1", "application/x-www-form-urlencoded")
     compare_bodies(
         body,

@@ -39,9 +39,21 @@ _TIME = re.compile(r"\d{2}:\d{2}:\d{2}(\.\d+)?")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?")
 
 
+def _generated(world: World) -> tuple[Any, Any, Any]:
+    """The body before and after generation, and the generators (a response's, if prepared)."""
+    if "generated body" in world.data:
+        before, after, generators = world.data["generated body"]
+        return before, after, generators
+    assert world.original_request is not None and world.prepared_request is not None
+    return (
+        world.original_request.body,
+        world.prepared_request.body,
+        world.original_request.generators,
+    )
+
+
 def _generator_for(world: World, path: str) -> dict[str, Any]:
-    assert world.original_request is not None
-    found = world.original_request.generators.category("body").get(path)
+    found = _generated(world)[2].category("body").get(path)
     if found is None:
         pytest.fail(f"the scenario configured no body generator at {path!r}")
     return found
@@ -117,10 +129,8 @@ def _check_kind(kind: str, value: Any, generator: dict[str, Any]) -> str | None:
 
 
 def _body_value(world: World, path: str) -> tuple[Any, Any]:
-    """The value at a body path before and after the request was prepared."""
-    assert world.original_request is not None and world.prepared_request is not None
-    before = world.original_request.body
-    after = world.prepared_request.body
+    """The value at a body path before and after the request (or response) was prepared."""
+    before, after, _ = _generated(world)
     assert before is not None and after is not None, "the request has no body"
 
     def at(content: Any) -> Any:
@@ -182,7 +192,7 @@ def prepare_with_context(world: World, name: str, datatable: list[list[str]]) ->
     parsers.re(
         r"the body value for "
         + quoted("path")
-        + r" will have been replaced with a "
+        + r" will have been replaced with an? "
         + quoted("kind")
     )
 )

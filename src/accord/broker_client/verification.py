@@ -7,6 +7,7 @@ the results to each pact's ``pb:publish-verification-results``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,6 +87,28 @@ def pacts_for_verification(
     return found
 
 
+_PEP440 = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?[.\-_]?([0-9A-Za-z.\-]*?)(?:\+([0-9A-Za-z.\-]+))?")
+
+
+def semantic_version(version: str) -> str:
+    """A Python (PEP 440) version as SemVer, which brokers expect in ``verifiedBy``.
+
+    The official broker client's contract checks ``verifiedBy.version`` with a ``semver``
+    matcher, so ``0.1.0.dev0`` is sent as ``0.1.0-dev0``. Anything unrecognised is sent as is.
+    """
+    found = _PEP440.fullmatch(version.strip())
+    if found is None:
+        return version
+    major, minor, patch, pre, local = found.groups()
+    out = f"{major}.{minor}.{patch or 0}"
+    pre = ".".join(part for part in re.split(r"[.\-_]", pre or "") if part)
+    if pre:
+        out += f"-{pre}"
+    if local:
+        out += f"+{local}"
+    return out
+
+
 def publish_results(
     client: BrokerClient,
     verifiable: VerifiablePact,
@@ -122,7 +145,7 @@ def publish_results(
         "success": success,
         "providerApplicationVersion": provider_version,
         "testResults": test_results,
-        "verifiedBy": {"implementation": "accord", "version": __version__},
+        "verifiedBy": {"implementation": "accord", "version": semantic_version(__version__)},
     }
     if build_url:
         body["buildUrl"] = build_url

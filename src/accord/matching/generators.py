@@ -18,6 +18,7 @@ from typing import Any
 
 from accord.matching.javadate import apply_date_expression, format_java_pattern
 from accord.matching.path import ANY_INDEX, STAR, Token, parse_path
+from accord.matching.values import compiled
 from accord.matching.xeger import example_for_regex
 from accord.model.body import Body
 from accord.model.pact import HttpRequest, HttpResponse, MessageContents
@@ -80,10 +81,15 @@ def _mock_server_url(generator: dict[str, Any], context: dict[str, Any], current
     if not href:
         return current
     example = str(generator.get("example", ""))
-    match = re.match(str(generator.get("regex", "")), example)
+    # Pact files carry Java-flavoured regexes (``\Q...\E`` quoting): translate them.
+    pattern = compiled(str(generator.get("regex", "")))
+    match = pattern.match(example) if pattern is not None else None
     if not match or not match.groups():
         return current
-    return str(href).rstrip("/") + match.group(1)
+    tail = match.group(1)
+    base = str(href).rstrip("/")
+    # A captured tail without its leading slash still belongs below the server's root.
+    return base + tail if tail.startswith(("/", "?", "#")) or not tail else f"{base}/{tail}"
 
 
 def _uuid(fmt: str | None) -> str:
@@ -211,16 +217,26 @@ def _generate_keyed(
     context: dict[str, Any],
     as_list: bool,
 ) -> dict[str, Any] | None:
-    if not generators or values is None:
+    """Apply keyed (header, query, metadata) generators.
+
+    A generator for a name the example lacks still adds that name: the generator is what
+    defines the value, as Pact's implementations do. One that cannot produce a value here
+    (a ``ProviderState`` generator on the consumer side, say) adds nothing.
+    """
+    if not generators:
         return values
-    out = dict(values)
+    out = dict(values or {})
     lowered = {k.lower(): k for k in out}
     for name, generator in generators.items():
         key = lowered.get(name.lower(), name)
         current = out.get(key)
         first = current[0] if as_list and isinstance(current, list) and current else current
         made = generate_value(generator, mode=mode, context=context, current=first)
+        if made is None and key not in out:
+            continue
         out[key] = [str(made)] if as_list else made
+    if values is None and not out:
+        return None
     return out
 
 

@@ -196,10 +196,14 @@ def compare_headers(
         got_text = ", ".join(received)
         rule_list = rules.keyed("header", name)
         if rule_list is not None:
-            for failure in check_all(
-                rule_list.rules, rule_list.combine, want_text, got_text, coerce=True
-            ):
-                out.append(Mismatch("header", name, failure, want_text, got_text))
+            # A header sent on several lines is several values; the rules apply to each one,
+            # as they do to each value of a repeated query parameter.
+            for index, value in enumerate(received):
+                example = values[index] if index < len(values) else want_text
+                for failure in check_all(
+                    rule_list.rules, rule_list.combine, example, value, coerce=True
+                ):
+                    out.append(Mismatch("header", name, failure, example, value))
             continue
         if not header_values_match(name, want_text, got_text):
             out.append(

@@ -202,6 +202,8 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
     out["description"] = interaction.description
     if interaction.provider_states:
         out["providerStates"] = [s.to_json() for s in interaction.provider_states]
+    if interaction.id is not None:
+        out["_id"] = interaction.id
     body = message.contents
     if body is not None:
         content = body.content
@@ -235,6 +237,8 @@ def _v3_http(interaction: Interaction) -> dict[str, Any]:
     out["description"] = interaction.description
     if interaction.provider_states:
         out["providerStates"] = [s.to_json() for s in interaction.provider_states]
+    if interaction.id is not None:
+        out["_id"] = interaction.id
     request, response = interaction.request, interaction.response
     req: dict[str, Any] = dict(request.extra)
     req["method"] = request.method.upper()

@@ -17,6 +17,7 @@ from accord.broker_client.verification import (
     pacts_for_verification,
     publish_results,
 )
+from accord.matching.mismatch import Mismatch
 from accord.provider.events import Event, ResultsPublished
 from accord.provider.results import (
     InteractionResult,
@@ -99,18 +100,31 @@ class ResultPublisher:
 
 
 def broker_test_result(result: InteractionResult) -> dict[str, Any]:
-    """One interaction's outcome in the shape the broker stores (as the Rust verifier sends)."""
-    entry: dict[str, Any] = {
-        "interactionDescription": result.description,
-        "success": result.outcome is Outcome.PASSED,
-    }
+    """One interaction's outcome in the shape the broker stores.
+
+    This is the shape of the official broker client's own contract
+    (``pact-broker_c*.json`` in the compatibility suite), which the broker matches strictly:
+    a pass is ``interactionId`` and ``success``; a failure adds the description and the
+    mismatches (``attribute``, ``description``, and ``identifier`` where there is one).
+    An interaction without a broker id is named by its description.
+    """
+    passed = result.outcome is Outcome.PASSED
+    entry: dict[str, Any] = {}
     if result.interaction_id:
         entry["interactionId"] = result.interaction_id
+    if not passed or not result.interaction_id:
+        entry["interactionDescription"] = result.description
+    entry["success"] = passed
     if result.mismatches:
-        entry["mismatches"] = [
-            {"attribute": m.kind, "identifier": m.path, "description": m.message}
-            for m in result.mismatches
-        ]
+        entry["mismatches"] = [_mismatch(m) for m in result.mismatches]
     if result.error:
         entry["exceptions"] = [{"message": result.error}]
     return entry
+
+
+def _mismatch(mismatch: Mismatch) -> dict[str, Any]:
+    out = {"attribute": mismatch.kind}
+    if mismatch.path:
+        out["identifier"] = mismatch.path
+    out["description"] = mismatch.message
+    return out

@@ -1,13 +1,14 @@
 """Body formats by media type: a registry and one module per content type family.
 
 Order matters: schema formats (protobuf, Avro) first because their bodies are bytes the
-others would take; JSON next, then XML, forms and text; binary accepts anything, last.
+others would take; JSON next, then XML, forms, multipart and text; binary accepts anything, last.
 """
 
 from accord.matching.bodies.avro import AVRO
 from accord.matching.bodies.binary import BINARY, TEXT
 from accord.matching.bodies.form import FORM
 from accord.matching.bodies.json_content import JSON
+from accord.matching.bodies.multipart import MULTIPART
 from accord.matching.bodies.protobuf import PROTOBUF
 from accord.matching.bodies.registry import (
     BodyContext,
@@ -20,7 +21,7 @@ from accord.matching.bodies.registry import (
 )
 from accord.matching.bodies.xml_content import XML
 
-for _format in (PROTOBUF, AVRO, JSON, XML, FORM, TEXT, BINARY):
+for _format in (PROTOBUF, AVRO, JSON, XML, FORM, MULTIPART, TEXT, BINARY):
     register(_format)
 
 __all__ = [
