@@ -75,3 +75,29 @@ class BrokerError(AccordError):
         super().__init__(message)
         self.status = status
         self.body = body
+
+
+class MockServerMismatch(AccordError, AssertionError):
+    """The mock server saw requests that broke the contract, or missed expected ones.
+
+    It subclasses ``AssertionError`` so pytest reports it as a failed assertion, not as an
+    error in the test's machinery. ``problems`` holds one line per problem, in the order
+    they happened (unexpected requests and mismatches), then the requests that never came.
+    """
+
+    def __init__(self, url: str, problems: list[str]) -> None:
+        self.url = url
+        self.problems = problems
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"the mock server at {url} saw {count} {noun}: {problems[0]}"]
+        lines += [f"  - {problem}" for problem in problems[1:]]
+        super().__init__("\n".join(lines))
+
+
+class EventLoopError(AccordError, RuntimeError):
+    """A blocking call was made inside a running event loop; the message names the async one."""
+
+
+class MissingExtra(AccordError, ImportError):
+    """An optional feature needs a package that is not installed; the message says which."""

@@ -107,5 +107,13 @@ def provider_state(expression: str, example: Any, data_type: str | None = None) 
 
 
 def mock_server_url(regex: str, example: str) -> Term:
-    """A URL that points at wherever the mock server runs; group 1 of ``regex`` is kept."""
-    return Term(example, (), {"type": "MockServerURL", "regex": regex, "example": example})
+    """A URL that points at wherever the mock server runs; group 1 of ``regex`` is kept.
+
+    The regex is also the matching rule, as Pact's other DSLs write it: a provider answers
+    with its own host, so the verifier must accept any URL of that shape, not the example.
+    """
+    return Term(
+        example,
+        ({"match": "regex", "regex": regex},),
+        {"type": "MockServerURL", "regex": regex, "example": example},
+    )

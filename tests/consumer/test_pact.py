@@ -159,12 +159,15 @@ def test_unverified_messages_are_not_written_and_a_warning_says_so(tmp_path: Pat
 
 
 def test_a_v3_pact_cannot_hold_other_interaction_types(tmp_path: Path) -> None:
-    from accord.model import HttpInteraction
+    from accord.model import HttpInteraction, SyncMessage
     from accord.model.write import write_pact
 
     model = Pact("c", "p").model()
-    model.interactions.append(HttpInteraction(description="http"))
+    model.interactions.append(SyncMessage(description="sync"))
     with pytest.raises(PactWriteError, match="V3 message pact"):
+        write_pact(model, tmp_path, spec="V3")
+    model.interactions.append(HttpInteraction(description="http"))
+    with pytest.raises(PactWriteError, match="either HTTP interactions or messages"):
         write_pact(model, tmp_path, spec="V3")
 
 

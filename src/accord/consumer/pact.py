@@ -1,9 +1,11 @@
 """``Pact``: the consumer's contract with one provider, built in a test.
 
-Interactions are declared with :meth:`Pact.expects_to_receive`, proven with
-:meth:`Pact.verify` (the consumer's real handler must accept an example of each message),
-and only then written with :meth:`Pact.write`. A handler failure stops the interaction from
-entering the file, so a pact never promises what the consumer cannot handle.
+Interactions are declared with :meth:`Pact.expects_to_receive` (asynchronous messages),
+:meth:`Pact.sync_message` (V4 synchronous messages) and :meth:`Pact.upon_receiving` (HTTP).
+Messages are proven with :meth:`Pact.verify` (the consumer's real handler must accept an
+example of each), HTTP interactions by the consumer's real client calling
+:meth:`Pact.serve`'s mock server. Only proven interactions are written by :meth:`Pact.write`,
+so a pact never promises what the consumer cannot handle.
 """
 
 from __future__ import annotations
@@ -14,17 +16,36 @@ import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.consumer.builder import MessageBuilder
-from accord.errors import AccordError, HandlerFailed
+from accord.consumer.http_builder import HttpInteractionBuilder
+from accord.consumer.sync_builder import SyncExchange, SyncMessageBuilder
+from accord.errors import AccordError, EventLoopError, HandlerFailed
 from accord.matching.generators import CONSUMER, generate_message
 from accord.message import Message, from_contents
-from accord.model.pact import AsyncMessage, Interaction
+from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, SyncMessage
 from accord.model.pact import Pact as PactModel
 from accord.model.write import spec_string, write_pact
 
-Handler = Callable[[Message], Any] | Callable[[Message], Awaitable[Any]]
+if TYPE_CHECKING:
+    from accord.consumer.mock_server import MockServer
+
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+"""Bytes a request body may have before the mock server answers 413 (``max_body_size=``)."""
+
+Handler = Callable[[Any], Any] | Callable[[Any], Awaitable[Any]]
+"""Takes a :class:`Message` (asynchronous messages) or a :class:`SyncExchange` (sync ones)."""
+
+_Pending = tuple[
+    MessageBuilder | SyncMessageBuilder, AsyncMessage | SyncMessage, Message | SyncExchange
+]
+"""A message not yet proven: its builder, the interaction, what the handler receives."""
+
+_IN_LOOP = (
+    "pact.verify() was called inside a running event loop (an async test?) with an async "
+    "handler; use `await pact.verify_async(handler)` there"
+)
 
 
 def _raise_first(failures: list[HandlerFailed]) -> None:
@@ -51,7 +72,8 @@ class Pact:
         self.provider = provider
         self.spec = spec_string(spec)
         self.pact_dir = Path(pact_dir)
-        self._builders: list[MessageBuilder] = []
+        self._builders: list[MessageBuilder | SyncMessageBuilder] = []
+        self._http: list[HttpInteractionBuilder] = []
         self._verified: list[Interaction] = []
 
     def expects_to_receive(self, description: str) -> MessageBuilder:
@@ -60,32 +82,118 @@ class Pact:
         self._builders.append(builder)
         return builder
 
+    def sync_message(self, description: str) -> SyncMessageBuilder:
+        """Declare a V4 synchronous message: a request and the response(s) to it."""
+        if self.spec != "4.0":
+            raise AccordError(
+                f"sync message {description!r}: synchronous messages exist only in V4 pacts; "
+                f"this pact is written as {self.spec}"
+            )
+        builder = SyncMessageBuilder(description)
+        self._builders.append(builder)
+        return builder
+
+    def upon_receiving(self, description: str) -> HttpInteractionBuilder:
+        """Declare an HTTP interaction: the request this consumer sends, the reply it needs."""
+        builder = HttpInteractionBuilder(description)
+        self._http.append(builder)
+        return builder
+
+    def serve(
+        self,
+        *,
+        port: int = 0,
+        cors: bool = False,
+        tls: bool = False,
+        max_body_size: int = DEFAULT_MAX_BODY,
+    ) -> MockServer:
+        """A mock server for the HTTP interactions not yet proven; use ``with`` or ``async with``.
+
+        It listens on ``127.0.0.1`` (``port=0`` picks a free port; see ``server.url``) and
+        answers each request that matches an interaction with its response. On leaving the
+        block it raises :class:`~accord.errors.MockServerMismatch` (an ``AssertionError``)
+        naming every unexpected request, every mismatch and every interaction never called.
+        Matched interactions join the pact; unmatched ones stay out.
+
+        ``cors=True`` answers browsers' preflight requests; ``tls=True`` serves HTTPS with
+        a certificate made for this run (``server.ca_path``, ``server.ssl_context``; needs
+        ``accord[tls]``); a request body over ``max_body_size`` bytes is answered with 413.
+        """
+        from accord.consumer.mock_server import MockServer  # h11 loads only when serving
+
+        built = [(builder, builder.build()) for builder in self._http]
+
+        def served(matched: list[HttpInteraction]) -> None:
+            done = {id(interaction) for interaction in matched}
+            proven = {id(builder) for builder, i in built if id(i) in done}
+            self._http = [b for b in self._http if id(b) not in proven]
+            self._verified.extend(matched)
+
+        return MockServer(
+            [interaction for _, interaction in built],
+            port=port,
+            cors=cors,
+            tls=tls,
+            max_body_size=max_body_size,
+            on_success=served,
+        )
+
     @property
     def interactions(self) -> list[Interaction]:
-        """Interactions whose handler has succeeded: what :meth:`write` will write."""
+        """Interactions proven so far (handler succeeded, or request matched): what
+        :meth:`write` will write."""
         return list(self._verified)
 
-    def example(self, interaction: AsyncMessage) -> Message:
-        """The message a handler receives: the example with generators applied."""
+    def example(self, interaction: AsyncMessage | SyncMessage) -> Message | SyncExchange:
+        """What a handler receives: the example message (or exchange), generators applied."""
+        if isinstance(interaction, SyncMessage):
+            request = generate_message(interaction.request, mode=CONSUMER)
+            return SyncExchange(
+                interaction.description,
+                from_contents(request, interaction.description),
+                [
+                    from_contents(generate_message(r, mode=CONSUMER), interaction.description)
+                    for r in interaction.response
+                ],
+            )
         contents = generate_message(interaction.message, mode=CONSUMER)
         return from_contents(contents, interaction.description)
 
     def verify(self, handler: Handler) -> None:
         """Pass an example of each message not yet verified to ``handler``.
 
+        An asynchronous message arrives as a :class:`~accord.Message`. A synchronous one
+        arrives as a :class:`~accord.consumer.sync_builder.SyncExchange`: ``.request`` is
+        the message the consumer sends, ``.response`` (or ``.responses``, when several are
+        declared) what the provider answers, so the handler drives the consumer's code that
+        reads replies.
+
         ``handler`` may be a plain or an ``async`` function. If it raises, :class:`HandlerFailed`
         names the message and chains the handler's exception; that message stays out of the
-        pact. Inside a running event loop use :meth:`verify_async`.
+        pact. Inside a running event loop, plain handlers work as they are; an async handler
+        there raises :class:`~accord.errors.EventLoopError` pointing to :meth:`verify_async`
+        (it never counts as the handler failing).
         """
+        in_loop = _loop_running()
+        if in_loop and _is_async(handler):
+            raise EventLoopError(_IN_LOOP)
         runner: asyncio.Runner | None = None
         failures: list[HandlerFailed] = []
+        pending = self._pending_examples()
         try:
-            for interaction, message in self._pending_examples():
+            for done, (_, interaction, message) in enumerate(pending):
                 try:
                     outcome = handler(message)
                     if inspect.isawaitable(outcome):
+                        if in_loop:
+                            # Not the handler's fault: keep every message still unproven.
+                            _discard(outcome)
+                            self._builders[:0] = [b for b, _, _ in pending[done:]]
+                            raise EventLoopError(_IN_LOOP)
                         runner = runner or asyncio.Runner()
                         runner.run(_await(outcome))
+                except EventLoopError:
+                    raise
                 except Exception as exc:
                     failures.append(HandlerFailed(interaction.description, exc))
                     continue
@@ -98,7 +206,7 @@ class Pact:
     async def verify_async(self, handler: Handler) -> None:
         """:meth:`verify` for use inside a running event loop."""
         failures: list[HandlerFailed] = []
-        for interaction, message in self._pending_examples():
+        for _, interaction, message in self._pending_examples():
             try:
                 outcome = handler(message)
                 if inspect.isawaitable(outcome):
@@ -109,12 +217,12 @@ class Pact:
             self._verified.append(interaction)
         _raise_first(failures)
 
-    def _pending_examples(self) -> list[tuple[AsyncMessage, Message]]:
+    def _pending_examples(self) -> list[_Pending]:
         builders, self._builders = self._builders, []
-        pending = []
+        pending: list[_Pending] = []
         for builder in builders:
             interaction = builder.build()
-            pending.append((interaction, self.example(interaction)))
+            pending.append((builder, interaction, self.example(interaction)))
         return pending
 
     def model(self) -> PactModel:
@@ -131,6 +239,12 @@ class Pact:
             names = ", ".join(repr(b.description) for b in self._builders)
             warnings.warn(
                 f"not written, never verified: {names}. Call pact.verify(handler) first.",
+                stacklevel=2,
+            )
+        if self._http:
+            names = ", ".join(repr(b.description) for b in self._http)
+            warnings.warn(
+                f"not written, never matched by a request to pact.serve(): {names}.",
                 stacklevel=2,
             )
         target = self.pact_dir if directory is None else Path(directory)
@@ -151,3 +265,24 @@ class Pact:
 
 async def _await(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _is_async(handler: Any) -> bool:
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - an object with an async __call__
+    )
+
+
+def _discard(awaitable: Any) -> None:
+    """Close a coroutine that will never run, so Python does not warn it was never awaited."""
+    close = getattr(awaitable, "close", None)
+    if callable(close):
+        close()
