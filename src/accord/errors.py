@@ -52,6 +52,16 @@ class MessageDecodeError(AccordError, ValueError):
     """The message content could not be read as the type asked for."""
 
 
+class MissingExtraError(AccordError, ImportError):
+    """An optional feature needs a package that is not installed; the message says which
+    extra brings it (``pip install 'accord[grpc]'``)."""
+
+
+class SchemaError(AccordError, ValueError):
+    """A protobuf or Avro schema could not be loaded, or does not define the type a pact
+    names (a message, a service method, a record)."""
+
+
 class HandlerFailed(AccordError):
     """The consumer's handler rejected an example message; the original error is chained.
 

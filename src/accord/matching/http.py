@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from accord.matching.body import compare_bodies
@@ -11,6 +12,10 @@ from accord.matching.values import check_all, rule_name
 from accord.model.body import media_type
 from accord.model.pact import HttpRequest, HttpResponse
 from accord.model.rules import MatchingRules
+from accord.schemas.media import is_protobuf_type, same_message_name
+
+if TYPE_CHECKING:
+    from accord.schemas.in_pact import SchemaSource
 
 _STATUS_CLASSES: dict[str, tuple[str, Callable[[int], bool]]] = {
     "info": ("an Informational response (100–199)", lambda s: 100 <= s <= 199),
@@ -24,11 +29,16 @@ _STATUS_CLASSES: dict[str, tuple[str, Callable[[int], bool]]] = {
 
 
 def compare_request(
-    expected: HttpRequest, actual: HttpRequest, *, exact_query: bool = False
+    expected: HttpRequest,
+    actual: HttpRequest,
+    *,
+    exact_query: bool = False,
+    schemas: SchemaSource | None = None,
 ) -> list[Mismatch]:
     """Everything that differs between an expected and a received request.
 
     ``exact_query`` compares V1.0 query strings as plain strings, as that version did.
+    ``schemas`` decodes protobuf and Avro bodies (``accord.schemas.schemas_for``).
     """
     rules = expected.matching_rules
     out = []
@@ -57,18 +67,34 @@ def compare_request(
     else:
         out += compare_query(expected.query, actual.query, rules)
     out += compare_headers(expected.headers, actual.headers, rules)
-    out += compare_bodies(expected.body, actual.body, rules, allow_unexpected_keys=False)
+    out += compare_bodies(
+        expected.body,
+        actual.body,
+        rules,
+        allow_unexpected_keys=False,
+        schemas=schemas,
+        part="request",
+    )
     return out
 
 
-def compare_response(expected: HttpResponse, actual: HttpResponse) -> list[Mismatch]:
+def compare_response(
+    expected: HttpResponse, actual: HttpResponse, *, schemas: SchemaSource | None = None
+) -> list[Mismatch]:
     """Everything that differs between an expected and a received response."""
     rules = expected.matching_rules
     out = []
     if expected.status is not None:
         out += compare_status(expected.status, actual.status, rules)
     out += compare_headers(expected.headers, actual.headers, rules)
-    out += compare_bodies(expected.body, actual.body, rules, allow_unexpected_keys=True)
+    out += compare_bodies(
+        expected.body,
+        actual.body,
+        rules,
+        allow_unexpected_keys=True,
+        schemas=schemas,
+        part="response",
+    )
     return out
 
 
@@ -213,6 +239,9 @@ def _content_type_matches(expected: str, actual: str) -> bool:
             return False
         if key == "charset":
             if got[key].lower() != value.lower():
+                return False
+        elif key == "message" and is_protobuf_type(expected):
+            if not same_message_name(value, got[key]):
                 return False
         elif got[key] != value:
             return False

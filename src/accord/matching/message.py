@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from accord.matching.body import compare_bodies
 from accord.matching.http import header_values_match
 from accord.matching.mismatch import Mismatch, show
@@ -9,11 +11,24 @@ from accord.matching.values import check_all, json_equal
 from accord.model.body import Body
 from accord.model.pact import MessageContents
 
+if TYPE_CHECKING:
+    from accord.schemas.in_pact import SchemaSource
+
 _CONTENT_TYPE_KEYS = ("contenttype", "content-type")
 
 
-def compare_message(expected: MessageContents, actual: MessageContents) -> list[Mismatch]:
-    """Everything that differs between an expected and a produced message."""
+def compare_message(
+    expected: MessageContents,
+    actual: MessageContents,
+    *,
+    schemas: SchemaSource | None = None,
+    part: str | None = None,
+) -> list[Mismatch]:
+    """Everything that differs between an expected and a produced message.
+
+    ``schemas`` decodes protobuf and Avro contents (``accord.schemas.schemas_for``);
+    ``part`` is ``"request"`` or ``"response"`` for a synchronous message's halves.
+    """
     expected_body = expected.contents
     actual_body = actual.contents
     if expected_body is not None and expected_body.content_type is None:
@@ -21,7 +36,12 @@ def compare_message(expected: MessageContents, actual: MessageContents) -> list[
     if actual_body is not None and actual_body.content_type is None:
         actual_body = Body(actual_body.content, actual.content_type, actual_body.hint)
     out = compare_bodies(
-        expected_body, actual_body, expected.matching_rules, allow_unexpected_keys=True
+        expected_body,
+        actual_body,
+        expected.matching_rules,
+        allow_unexpected_keys=True,
+        schemas=schemas,
+        part=part,
     )
     out += compare_metadata(expected, actual)
     return out
