@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord._dsl.term import Term, compile_value
 from accord.errors import MatcherError, SchemaError
-from accord.grpc_status import MESSAGE_KEY, STATUS_KEY, code_name
+from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, code_name
 from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState, SyncMessage
 from accord.model.rules import Generators, MatchingRules

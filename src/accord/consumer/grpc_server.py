@@ -21,8 +21,8 @@ from types import TracebackType
 from typing import Any
 
 from accord.errors import AccordError, MockServerMismatch
-from accord.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
-from accord.matching.generators import CONSUMER, generate_body
+from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
+from accord.matching.generators import CONSUMER
 from accord.matching.message import compare_message
 from accord.matching.mismatch import Mismatch
 from accord.model.body import Body
@@ -30,6 +30,7 @@ from accord.model.pact import MessageContents, SyncMessage
 from accord.schemas.extras import require
 from accord.schemas.in_pact import GivenSchemas
 from accord.schemas.protobuf import ProtoMethod, ProtoSchema
+from accord.schemas.protobuf_generators import generate_protobuf
 
 _CONTENT_TYPE_KEYS = ("contenttype", "content-type")
 _NOT_SENT = frozenset({*_CONTENT_TYPE_KEYS, STATUS_KEY, MESSAGE_KEY})
@@ -246,15 +247,8 @@ def _compare_request(
 
 def _generated_reply(method: ProtoMethod, response: MessageContents) -> bytes:
     """The reply's bytes, with the body generators applied to the decoded message."""
-    data = response.contents.to_bytes() if response.contents is not None else b""
-    if not response.generators.category("body"):
-        return data
-    value = method.output.decode(data)
-    made = generate_body(
-        Body(value, "application/json"), response.generators, mode=CONSUMER, context={}
-    )
-    assert made is not None
-    return method.output.encode(made.content)
+    made = generate_protobuf(method.output, response, mode=CONSUMER, context={})
+    return made.contents.to_bytes() if made.contents is not None else b""
 
 
 def _text(value: Any) -> str:
