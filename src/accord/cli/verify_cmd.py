@@ -50,6 +50,14 @@ def register(sub: Any) -> None:
         help="replay HTTP interactions against this running server, e.g. http://127.0.0.1:8000",
     )
     how.add_argument(
+        "--transport",
+        action="append",
+        default=[],
+        metavar="NAME=TARGET",
+        help="reach interactions on a named transport, e.g. grpc=127.0.0.1:50051 or "
+        "websocket=ws://127.0.0.1:8000 (repeatable)",
+    )
+    how.add_argument(
         "--state-change-url",
         help="the provider's state-change endpoint (POST {state, params, action})",
     )
@@ -203,6 +211,18 @@ def _headers(raw: list[str]) -> dict[str, str]:
     return headers
 
 
+def _transports(raw: list[str]) -> dict[str, str]:
+    transports: dict[str, str] = {}
+    for text in raw:
+        name, sep, target = text.partition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise AccordError(
+                f"--transport {text!r} must look like NAME=TARGET, e.g. grpc=127.0.0.1:50051"
+            )
+        transports[name.strip()] = target.strip()
+    return transports
+
+
 def _verifier(args: argparse.Namespace) -> Verifier:
     if args.app and args.message_url:
         raise AccordError("use either --app or --message-url, not both")
@@ -214,7 +234,7 @@ def _verifier(args: argparse.Namespace) -> Verifier:
         if args.state_change_url:
             verifier.state_change_url = args.state_change_url
         return verifier
-    if args.message_url or args.provider_base_url:
+    if args.message_url or args.provider_base_url or args.transport:
         return Verifier(
             args.provider,
             message_url=args.message_url,
@@ -223,8 +243,8 @@ def _verifier(args: argparse.Namespace) -> Verifier:
             missing_state=args.missing_state,
         )
     raise AccordError(
-        "say how to reach the provider: --app module:verifier, --provider-base-url URL "
-        "or --message-url URL"
+        "say how to reach the provider: --app module:verifier, --provider-base-url URL, "
+        "--message-url URL or --transport NAME=TARGET"
     )
 
 
@@ -271,6 +291,7 @@ def _verify(verifier: Verifier, args: argparse.Namespace, headers: dict[str, str
         auth=auth,
         verbose=args.verbose,
         base_url=args.provider_base_url,
+        transports=_transports(args.transport),
         custom_headers=headers,
         broker=client,
         selectors=_selectors(args.consumer_version_selectors),

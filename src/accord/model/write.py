@@ -312,6 +312,9 @@ def merge(existing: Pact, incoming: Pact) -> Pact:
         else:
             merged[slot] = interaction
     metadata = {**existing.metadata, **incoming.metadata}
+    plugins = _merge_plugins(existing.metadata.get("plugins"), incoming.metadata.get("plugins"))
+    if plugins:
+        metadata["plugins"] = plugins
     return Pact(
         incoming.consumer,
         incoming.provider,
@@ -320,6 +323,34 @@ def merge(existing: Pact, incoming: Pact) -> Pact:
         incoming.spec_version,
         {**existing.extra, **incoming.extra},
     )
+
+
+def _merge_plugins(existing: Any, incoming: Any) -> list[Any]:
+    """``metadata.plugins`` of both pacts: one entry per plugin name and version, with the
+    configurations (descriptors keyed by hash) of both, so a test that writes a second
+    ``.proto`` into a pact does not drop the first one's descriptors."""
+    merged: list[Any] = []
+    for entry in [*(existing or []), *(incoming or [])]:
+        if not isinstance(entry, dict):
+            merged.append(entry)
+            continue
+        same = next(
+            (
+                m
+                for m in merged
+                if isinstance(m, dict)
+                and m.get("name") == entry.get("name")
+                and m.get("version") == entry.get("version")
+            ),
+            None,
+        )
+        if same is None:
+            merged.append({**entry})
+        elif isinstance(same.get("configuration"), dict) and isinstance(
+            entry.get("configuration"), dict
+        ):
+            same["configuration"] = {**same["configuration"], **entry["configuration"]}
+    return merged
 
 
 @contextlib.contextmanager
