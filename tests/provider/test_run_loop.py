@@ -198,3 +198,31 @@ def test_interactions_of_unknown_types_are_errors_not_crashes() -> None:
     assert result.results[0].outcome is Outcome.ERROR
     assert result.results[0].error is not None
     assert "Synchronous/Carrier-Pigeon interactions cannot be verified" in result.results[0].error
+
+
+def test_serve_messages_uses_the_same_state_path_and_words() -> None:
+    """One state code path: a handler that does not fit its params fails the same way
+    in-process and behind ``accord serve-messages`` (there as the HTTP 422 body)."""
+    import urllib.error
+    import urllib.request
+
+    from accord.provider.message_server import serve_messages
+
+    verifier = Verifier(PROVIDER, producers={"a user created event": lambda: {"id": 7}})
+
+    @verifier.state(USER_EXISTS)
+    def user_exists(user_id: int) -> None: ...
+
+    pact = parse_pact(document(user_event()), source="<x>")
+    [failed] = verifier.verify(pact).failures
+    with serve_messages(verifier) as server:
+        body = json.dumps(
+            {"state": USER_EXISTS, "params": {"id": 7, "name": "Ada"}, "action": "setup"}
+        ).encode()
+        request = urllib.request.Request(
+            server.state_change_url, body, {"Content-Type": "application/json"}, method="POST"
+        )
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=10)
+    assert answer.value.code == 422
+    assert json.loads(answer.value.read())["error"] == failed.error

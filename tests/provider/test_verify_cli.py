@@ -72,7 +72,7 @@ def test_a_mixed_pact_passes_with_app_and_base_url_and_shows_kinds(
         "sync message",
     ]
     cases = ET.parse(tmp_path / "out.xml").getroot().iter("testcase")
-    assert [c.get("name") for c in cases][0] == "HTTP: a request for a user"
+    assert next(c.get("name") for c in cases) == "HTTP: a request for a user"
 
 
 def test_a_provider_in_another_language_through_the_state_change_url(

@@ -29,9 +29,9 @@ def register(sub: Any) -> None:
         "serve-messages",
         help="serve a Python provider over the Pact message protocol for other verifiers",
         description="Serve the producers and state handlers of an accord Verifier over the "
-        "standard Pact message protocol (POST / and /_pact/message for messages, "
-        "POST /_pact/state for provider states), so the official `pact verifier` or any "
-        "Pact library can verify it. Prints the `pact verifier` command, then serves until "
+        "standard Pact message protocol (POST / and /_pact/message for asynchronous and V4 "
+        "synchronous messages, POST /_pact/state for provider states), so the official "
+        "`pact verifier` or any Pact library can verify it. Prints the `pact verifier` command, then serves until "
         "Ctrl-C.",
     )
     parser.add_argument(

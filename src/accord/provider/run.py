@@ -147,6 +147,7 @@ async def run(
         result.interrupted = True
     finally:
         await _close(ctx)
+        await states.aclose()
         runner.close()
         try:
             if interrupted is None:
@@ -180,7 +181,7 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
     }
     messages: MessageTransport
     if settings.message_url:
-        messages = MessageProtocol(settings.message_url, runner, settings.timeout)
+        messages = MessageProtocol(settings.message_url, settings.timeout)
     elif isinstance(named.get("message"), MessageTransport):
         messages = named["message"]
     else:
@@ -190,8 +191,11 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
         http = make_transport("app", settings.app, options)
     elif settings.base_url:
         http = make_transport("http", settings.base_url, options)
-    elif isinstance(named.get("http"), HttpTransport):
-        http = named["http"]
+    else:
+        for name in ("http", "https", "app"):
+            if isinstance(named.get(name), HttpTransport):
+                http = named[name]
+                break
     return KindContext(messages=messages, http=http, named=named, verbose=settings.verbose)
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from accord.errors import AccordError
 from accord.model.pact import ProviderState
 from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
 from accord.provider.errors import StateFailed, StateMissing, describe_exception
@@ -32,6 +33,8 @@ class ActiveState:
     state: ProviderState
     values: dict[str, Any]
     teardown: Callable[[], Any] | None
+    remote_teardown: Callable[[], Awaitable[Any]] | None = None
+    """A state-change URL's teardown: awaited directly, it is not user code to time."""
 
 
 class StateSetup:
@@ -56,6 +59,12 @@ class StateSetup:
         self.fallback = fallback
         self.state_change_url = state_change_url
         self.timeout = timeout
+        self._client: Any = None
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     async def set_up(self, state: ProviderState) -> ActiveState:
         """Put the provider in ``state``; raises :class:`StateMissing` or :class:`StateFailed`."""
@@ -80,7 +89,10 @@ class StateSetup:
     async def tear_down(self, active: ActiveState) -> None:
         """Run the state's teardown, if it has one; raises :class:`StateFailed`."""
         try:
-            await tear_down(active, self.runner)
+            if active.remote_teardown is not None:
+                await active.remote_teardown()
+            else:
+                await tear_down(active, self.runner)
         except CallTimeout as exc:
             raise StateFailed(f"teardown of {active.state.name!r} {exc}") from exc
         except (Exception, SystemExit) as exc:
@@ -91,17 +103,17 @@ class StateSetup:
     async def _remote(self, state: ProviderState) -> ActiveState:
         from accord.provider.transports import message_protocol
 
-        url, timeout = str(self.state_change_url), self.timeout or 30.0
+        url = str(self.state_change_url)
+        if self._client is None:
+            tls = url.startswith("https://")
+            self._client = message_protocol.ProtocolClient(self.timeout or 30.0, tls=tls)
+        client = self._client
         try:
-            values = await self.runner.call(
-                functools.partial(message_protocol.change_state, url, state, "setup", timeout)
-            )
-        except CallTimeout as exc:
-            raise StateFailed(f"state change for {state.name!r} {exc}") from exc
-        except Exception as exc:
+            values = await message_protocol.change_state(client, url, state, "setup")
+        except AccordError as exc:
             raise StateFailed(f"state change for {state.name!r} failed: {exc}") from exc
-        teardown = functools.partial(message_protocol.change_state, url, state, "teardown", timeout)
-        return ActiveState(state, {**state.params, **values}, teardown)
+        teardown = functools.partial(message_protocol.change_state, client, url, state, "teardown")
+        return ActiveState(state, {**state.params, **values}, None, teardown)
 
 
 def check_params(handler: StateHandler, state: ProviderState) -> None:

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from accord.broker_client.http import BrokerClient
 from accord.errors import AccordError
 from accord.model.pact import Pact
 from accord.provider.errors import VerifierSetupError
@@ -25,6 +24,8 @@ from accord.provider.states import StateHandler
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
+
+    from accord.broker_client.http import BrokerClient
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -12,10 +12,7 @@ State changes are ``POST``ed to a state-change URL as ``{"state", "params", "act
 from __future__ import annotations
 
 import base64
-import functools
 import json
-import urllib.error
-import urllib.request
 from typing import Any
 
 from accord.errors import RemoteProviderError
@@ -23,7 +20,6 @@ from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState
 from accord.model.read import legacy_body
 from accord.model.write import v4_body
-from accord.provider.calls import CallTimeout, UserCode
 from accord.provider.errors import InteractionError
 from accord.provider.transports import MessageCall, TransportOptions
 
@@ -35,43 +31,57 @@ class MessageProtocol:
 
     max_responses: int | None = 1
 
-    def __init__(self, url: str, runner: UserCode, timeout: float | None = 30.0) -> None:
+    def __init__(self, url: str, timeout: float | None = 30.0) -> None:
         self.url = url
-        self.runner = runner
         self.timeout = timeout or 30.0
+        self.client = ProtocolClient(self.timeout, tls=url.startswith("https://"))
 
     async def produce(self, call: MessageCall) -> list[MessageContents]:
-        fetch = functools.partial(
-            fetch_message, self.url, call.description, call.states, self.timeout, call.request
-        )
+        payload = message_request(call.description, call.states, call.request)
         try:
-            return [await self.runner.call(fetch)]
-        except CallTimeout as exc:
-            raise InteractionError(f"message endpoint for {call.description!r} {exc}") from exc
+            body, headers = await self.client.post(self.url, payload)
+            return [read_message(body, headers)]
         except RemoteProviderError as exc:
             raise InteractionError(str(exc)) from exc
 
     async def aclose(self) -> None:
-        return None
+        await self.client.aclose()
 
 
 def from_target(target: Any, options: TransportOptions) -> MessageProtocol:
-    return MessageProtocol(str(target), UserCode(options.timeout), options.timeout)
+    return MessageProtocol(str(target), options.timeout)
 
 
-def _post(url: str, payload: dict[str, Any], timeout: float) -> tuple[bytes, dict[str, str]]:
-    data = json.dumps(payload).encode()
-    request = urllib.request.Request(
-        url, data=data, method="POST", headers={"Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read(), {k.lower(): v for k, v in response.headers.items()}
-    except urllib.error.HTTPError as exc:
-        detail = exc.read()[:200].decode("utf-8", "replace")
-        raise RemoteProviderError(f"POST {url} answered HTTP {exc.code}: {detail}") from exc
-    except (urllib.error.URLError, OSError) as exc:
-        raise RemoteProviderError(f"POST {url} failed: {getattr(exc, 'reason', exc)}") from exc
+class ProtocolClient:
+    """Posts to a provider's message and state-change endpoints over one kept-alive
+    connection (async httpx, so a provider served on the caller's own event loop works):
+    a state change then costs a round trip, not a new TCP connection each time."""
+
+    def __init__(self, timeout: float = 30.0, *, tls: bool = True) -> None:
+        import httpx
+
+        self.timeout = timeout
+        # verify=False only for plain http URLs: there is no TLS context to build then.
+        self.client = httpx.AsyncClient(timeout=timeout, verify=tls)
+
+    async def post(self, url: str, payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+        import httpx
+
+        try:
+            response = await self.client.post(url, json=payload)
+        except httpx.TimeoutException as exc:
+            raise RemoteProviderError(
+                f"POST {url} did not answer within {self.timeout:g} s"
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise RemoteProviderError(f"POST {url} failed: {exc}") from exc
+        if response.status_code >= 400:
+            detail = response.content[:200].decode("utf-8", "replace")
+            raise RemoteProviderError(f"POST {url} answered HTTP {response.status_code}: {detail}")
+        return response.content, {k.lower(): v for k, v in response.headers.items()}
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
 
 
 def message_to_json(message: MessageContents) -> dict[str, Any]:
@@ -100,14 +110,8 @@ def message_request(
     return payload
 
 
-def fetch_message(
-    url: str,
-    description: str,
-    states: list[ProviderState],
-    timeout: float,
-    request: MessageContents | None = None,
-) -> MessageContents:
-    body, headers = _post(url, message_request(description, states, request), timeout)
+def read_message(body: bytes, headers: dict[str, str]) -> MessageContents:
+    """The message in a message-endpoint answer: body by content type, metadata header."""
     content_type = headers.get("content-type")
     metadata: dict[str, Any] = {}
     encoded = headers.get(METADATA_HEADER.lower())
@@ -126,9 +130,12 @@ def fetch_message(
     return MessageContents(contents, metadata)
 
 
-def change_state(url: str, state: ProviderState, action: str, timeout: float) -> dict[str, Any]:
+async def change_state(
+    client: ProtocolClient, url: str, state: ProviderState, action: str
+) -> dict[str, Any]:
+    """POST one state change (the official verifier's body); a JSON object answer is values."""
     payload = {"state": state.name, "params": state.params, "action": action}
-    body, _ = _post(url, payload, timeout)
+    body, _ = await client.post(url, payload)
     try:
         values = json.loads(body) if body.strip() else {}
     except ValueError:
