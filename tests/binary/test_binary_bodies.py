@@ -448,3 +448,17 @@ def test_avro_from_a_pact_uses_the_schema_key(users: AvroSchema) -> None:
     produced = MessageContents(contents=_user(users, {**USER, "name": "Eve"}, "avro/binary"))
     mismatches = compare_message(interaction.message, produced, schemas=schemas)
     assert [m.path for m in mismatches] == ["$.name"]
+
+
+def test_an_all_default_expected_message_is_satisfied_by_no_body(shop: ProtoSchema) -> None:
+    expected = Body(b"", "application/protobuf; message=shop.Receipt")
+    schemas = GivenSchemas(shop)
+    assert (
+        compare_bodies(expected, None, MatchingRules(), allow_unexpected_keys=True, schemas=schemas)
+        == []
+    )
+    some = Body(shop.message("Receipt").encode({"paid": True}), "application/protobuf")
+    missing = compare_bodies(
+        some, None, MatchingRules(), allow_unexpected_keys=True, schemas=schemas
+    )
+    assert [m.message for m in missing] == ["Expected a body but it was missing"]
