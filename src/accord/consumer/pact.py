@@ -40,9 +40,6 @@ if TYPE_CHECKING:
 TRANSPORTS = ("http", "grpc", "websocket")
 """What :meth:`Pact.serve` can stand in for."""
 
-DEFAULT_MAX_BODY = 16 * 1024 * 1024
-"""Bytes a request body may have before the mock server answers 413 (``max_body_size=``)."""
-
 Handler = Callable[[Any], Any] | Callable[[Any], Awaitable[Any]]
 """Takes a :class:`Message` (asynchronous messages) or a :class:`SyncExchange` (sync ones)."""
 
@@ -156,7 +153,7 @@ class Pact:
         port: int = 0,
         cors: bool = False,
         tls: bool = False,
-        max_body_size: int = DEFAULT_MAX_BODY,
+        max_body_size: int | None = None,
     ) -> MockServer: ...
 
     @overload
@@ -172,7 +169,7 @@ class Pact:
         port: int = 0,
         cors: bool = False,
         tls: bool = False,
-        max_body_size: int = DEFAULT_MAX_BODY,
+        max_body_size: int | None = None,
     ) -> MockServer | GrpcMockServer | WebSocketMockServer:
         """A mock server for the HTTP interactions not yet proven; use ``with`` or ``async with``.
 
@@ -184,7 +181,8 @@ class Pact:
 
         ``cors=True`` answers browsers' preflight requests; ``tls=True`` serves HTTPS with
         a certificate made for this run (``server.ca_path``, ``server.ssl_context``; needs
-        ``accord[tls]``); a request body over ``max_body_size`` bytes is answered with 413.
+        ``accord[tls]``); a request body over ``max_body_size`` bytes (16 MiB by default)
+        is answered with 413 and fails the test.
 
         ``transport="grpc"`` serves the gRPC interactions instead (a real grpcio server;
         ``server.target`` is ``127.0.0.1:PORT``), ``transport="websocket"`` the WebSocket
@@ -200,7 +198,7 @@ class Pact:
                 f"serve(transport={transport!r}): unknown transport "
                 f"(choose one of {', '.join(TRANSPORTS)})"
             )
-        from accord.consumer.mock_server import MockServer  # h11 loads only when serving
+        from accord.consumer.mock_server import DEFAULT_MAX_BODY, MockServer  # h11 loads here
 
         built = [(builder, builder.build()) for builder in self._http]
 
@@ -215,7 +213,7 @@ class Pact:
             port=port,
             cors=cors,
             tls=tls,
-            max_body_size=max_body_size,
+            max_body_size=DEFAULT_MAX_BODY if max_body_size is None else max_body_size,
             on_success=served,
         )
 
