@@ -22,14 +22,16 @@ from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, code_name
 from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState, SyncMessage
 from accord.model.rules import Generators, MatchingRules
+from accord.schemas.plugin_shapes import (
+    grpc_plugin_config,
+    protobuf_content_type,
+    protobuf_markup,
+    protobuf_plugin_entry,
+)
 
 if TYPE_CHECKING:
     from accord.schemas.protobuf import ProtoMessage, ProtoMethod, ProtoSchema
 
-PLUGIN = "protobuf"
-PLUGIN_VERSION = "0.5.4"
-"""The plugin version recorded in ``metadata.plugins``: one every plugin-driving Pact
-implementation can load (newer plugin versions read what older ones wrote)."""
 TRANSPORT = "grpc"
 
 
@@ -52,16 +54,16 @@ def load_schema(proto: Any, include_paths: tuple[str | os.PathLike[str], ...] = 
     )
 
 
-def content_type(message: ProtoMessage, *, space: bool = True) -> str:
-    """``application/protobuf; message=.pkg.Message``, as the plugin writes it."""
-    gap = " " if space else ""
-    return f"application/protobuf;{gap}message=.{message.full_name}"
+def metadata_content_type(message: ProtoMessage) -> str:
+    """The ``contentType`` metadata the plugin writes beside the contents (no space)."""
+    return f"application/protobuf;message=.{message.full_name}"
 
 
 def protobuf_contents(
     message: ProtoMessage, content: Mapping[str, Any] | None, metadata: Mapping[str, Any]
-) -> MessageContents:
-    """Encode ``content`` (matchers allowed) as ``message``; rules stay at field paths."""
+) -> tuple[MessageContents, dict[str, Any]]:
+    """Encode ``content`` (matchers allowed) as ``message``; rules stay at field paths.
+    Returns the contents and the plain example (for the markup)."""
     value: Any = {} if content is None else content
     if not isinstance(value, Mapping):
         raise MatcherError(
@@ -79,8 +81,9 @@ def protobuf_contents(
     for path, generator in compiled.generators.items():
         generators.add("body", path, generator)
     plain = _metadata(metadata, rules, generators)
-    plain.setdefault("contentType", content_type(message, space=False))
-    return MessageContents(Body(data, content_type(message), "BINARY"), plain, rules, generators)
+    plain.setdefault("contentType", metadata_content_type(message))
+    body = Body(data, protobuf_content_type(message), "BINARY")
+    return MessageContents(body, plain, rules, generators), compiled.example
 
 
 def _metadata(
@@ -102,55 +105,6 @@ def _metadata(
     return plain
 
 
-def markup(method: ProtoMethod, request: bytes, response: bytes | None) -> dict[str, str]:
-    """The ``interactionMarkup`` the plugin writes: the messages as ``.proto`` snippets."""
-    parts = [_render(method.input, request)]
-    if response is not None:
-        parts.append(_render(method.output, response))
-    return {"markup": "\n".join(parts), "markupType": "COMMON_MARK"}
-
-
-def _render(message: ProtoMessage, data: bytes) -> str:
-    """One message's fields that are set, with their types and numbers."""
-    parsed = message.parse(data)
-    lines = [f"```protobuf\nmessage {message.name} {{"]
-    for field, _ in parsed.ListFields():
-        if field.message_type is not None:
-            kind = f"message .{field.message_type.full_name}"
-        elif field.enum_type is not None:
-            kind = f"enum .{field.enum_type.full_name}"
-        else:
-            kind = _SCALARS.get(field.type, "bytes")
-        repeated = "repeated " if _is_repeated(field) else ""
-        lines.append(f"    {repeated}{kind} {field.name} = {field.number};")
-    lines.append("}\n```\n")
-    return "\n".join(lines)
-
-
-def _is_repeated(field: Any) -> bool:
-    flag = getattr(field, "is_repeated", None)
-    return bool(flag) if flag is not None else bool(field.label == field.LABEL_REPEATED)
-
-
-_SCALARS = {
-    1: "double",
-    2: "float",
-    3: "int64",
-    4: "uint64",
-    5: "int32",
-    6: "fixed64",
-    7: "fixed32",
-    8: "bool",
-    9: "string",
-    12: "bytes",
-    13: "uint32",
-    15: "sfixed32",
-    16: "sfixed64",
-    17: "sint32",
-    18: "sint64",
-}
-
-
 class GrpcInteractionBuilder:
     """Describes one unary gRPC call: the request the consumer sends, and the reply
     (a message, or an error status) it needs."""
@@ -170,8 +124,9 @@ class GrpcInteractionBuilder:
                 "method; accord contracts cover unary calls"
             )
         self._states: list[ProviderState] = []
-        self._request: MessageContents = protobuf_contents(self.method.input, {}, {})
+        self._request, self._request_example = protobuf_contents(self.method.input, {}, {})
         self._response: MessageContents | None = None
+        self._response_example: dict[str, Any] | None = None
         self._key: str | None = None
         self._pending = False
         self._comments: dict[str, Any] = {}
@@ -188,7 +143,9 @@ class GrpcInteractionBuilder:
     ) -> GrpcInteractionBuilder:
         """The request message as a dict of its fields (matchers allowed), and any gRPC
         metadata the consumer sends (matchers allowed)."""
-        self._request = protobuf_contents(self.method.input, content, metadata or {})
+        self._request, self._request_example = protobuf_contents(
+            self.method.input, content, metadata or {}
+        )
         return self
 
     def will_respond_with(
@@ -196,7 +153,9 @@ class GrpcInteractionBuilder:
     ) -> GrpcInteractionBuilder:
         """The reply message as a dict of its fields (matchers allowed), and the response
         metadata the consumer relies on."""
-        self._response = protobuf_contents(self.method.output, content, metadata or {})
+        self._response, self._response_example = protobuf_contents(
+            self.method.output, content, metadata or {}
+        )
         return self
 
     def will_respond_with_status(
@@ -220,8 +179,9 @@ class GrpcInteractionBuilder:
         values.update(metadata or {})
         rules, generators = MatchingRules(), Generators()
         plain = _metadata(values, rules, generators)
-        plain["contentType"] = content_type(self.method.output, space=False)
+        plain["contentType"] = metadata_content_type(self.method.output)
         self._response = MessageContents(None, plain, rules, generators)
+        self._response_example = None
         return self
 
     def with_key(self, key: str) -> GrpcInteractionBuilder:
@@ -245,25 +205,17 @@ class GrpcInteractionBuilder:
                 f"gRPC interaction {self.description!r} has no reply: call "
                 ".will_respond_with(...) or .will_respond_with_status(...)"
             )
-        request = self._request.contents
-        reply = self._response.contents
+        parts = [(self.method.input, self._request_example)]
+        if self._response_example is not None:
+            parts.append((self.method.output, self._response_example))
         return SyncMessage(
             description=self.description,
             provider_states=list(self._states),
             key=self._key,
             pending=self._pending,
             comments=dict(self._comments),
-            plugin_config={
-                PLUGIN: {
-                    "descriptorKey": self.schema.descriptor_key,
-                    "service": f".{self.method.full_name}",
-                }
-            },
-            markup=markup(
-                self.method,
-                request.to_bytes() if request is not None else b"",
-                reply.to_bytes() if reply is not None else None,
-            ),
+            plugin_config=grpc_plugin_config(self.schema, self.method),
+            markup=protobuf_markup(*parts),
             transport=TRANSPORT,
             request=self._request,
             response=[self._response],
@@ -271,8 +223,4 @@ class GrpcInteractionBuilder:
 
     def plugin_entry(self) -> dict[str, Any]:
         """The ``metadata.plugins`` entry the pact needs for this interaction."""
-        return {
-            "name": PLUGIN,
-            "version": PLUGIN_VERSION,
-            "configuration": {self.schema.descriptor_key: self.schema.plugin_configuration()},
-        }
+        return protobuf_plugin_entry(self.schema)

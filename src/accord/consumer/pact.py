@@ -82,7 +82,7 @@ class Pact:
         self._http: list[HttpInteractionBuilder] = []
         self._grpc: list[GrpcInteractionBuilder] = []
         self._websocket: list[WebSocketInteractionBuilder] = []
-        self._plugins: list[dict[str, Any]] = []
+        self._plugin_metadata: dict[str, Any] = {}
         self._verified: list[Interaction] = []
 
     def expects_to_receive(self, description: str) -> MessageBuilder:
@@ -248,12 +248,10 @@ class Pact:
         return WebSocketMockServer([i for _, i in built], port=port, on_success=served)
 
     def _add_plugin(self, entry: dict[str, Any]) -> None:
-        """Record a plugin's pact-level configuration once (one entry per plugin name)."""
-        for existing in self._plugins:
-            if existing["name"] == entry["name"]:
-                existing["configuration"].update(entry["configuration"])
-                return
-        self._plugins.append({**entry, "configuration": dict(entry["configuration"])})
+        """Record a plugin's pact-level configuration (merged by plugin and key)."""
+        from accord.schemas.plugin_shapes import add_plugin_entry
+
+        add_plugin_entry(self._plugin_metadata, entry)
 
     @property
     def interactions(self) -> list[Interaction]:
@@ -345,8 +343,8 @@ class Pact:
     def model(self) -> PactModel:
         """The verified interactions as a pact model."""
         metadata: dict[str, Any] = {}
-        if self._plugins:
-            metadata["plugins"] = [dict(p) for p in self._plugins]
+        if self._plugin_metadata.get("plugins"):
+            metadata["plugins"] = [dict(p) for p in self._plugin_metadata["plugins"]]
         return PactModel(
             self.consumer, self.provider, list(self._verified), metadata, spec_version=self.spec
         )

@@ -10,12 +10,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, Pact, SyncMessage
 from accord.provider.errors import InteractionError, VerifierSetupError
 from accord.provider.results import InteractionResult
 from accord.provider.transports import HttpTransport, MessageTransport, is_http_transport_name
+
+if TYPE_CHECKING:
+    from accord.schemas.in_pact import PactSchemas
 
 HTTP = "HTTP"
 ASYNC_MESSAGE = "async message"
@@ -35,6 +38,15 @@ class KindContext:
     verbose: bool = False
     pact: Pact | None = None
     """The pact of the interaction being verified (its schemas, for binary contents)."""
+
+    def schemas(self, interaction: Interaction) -> PactSchemas | None:
+        """The protobuf/Avro schemas the interaction's pact carries, if any (lazy)."""
+        if self.pact is None:
+            return None
+        from accord.schemas.in_pact import schemas_for
+
+        found = schemas_for(self.pact, interaction)
+        return found if found else None
 
     def message_transport(self, interaction: Interaction) -> MessageTransport:
         """The named transport the interaction says it travels on, else the default one.
