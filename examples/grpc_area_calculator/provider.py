@@ -29,10 +29,10 @@ class Calculator(services.CalculatorServicer):  # type: ignore[misc]
         context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{kind}s are not supported")
         raise AssertionError("abort raises")
 
-    def calculateOne(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+    def calculateOne(self, request: Any, context: grpc.ServicerContext) -> Any:
         return protos.AreaResponse(value=[self.area(request, context)])
 
-    def calculateMulti(self, request: Any, context: grpc.ServicerContext) -> Any:  # noqa: N802
+    def calculateMulti(self, request: Any, context: grpc.ServicerContext) -> Any:
         return protos.AreaResponse(value=[self.area(s, context) for s in request.shapes])
 
 

@@ -54,9 +54,7 @@ def grpc_server(methods: dict[ProtoMethod, Handler]) -> Iterator[str]:
 def call(target: str, method: ProtoMethod, request: dict[str, Any], **kwargs: Any) -> Any:
     """One unary call with a dict request; returns the decoded reply."""
     with grpc.insecure_channel(target) as channel:
-        reply = channel.unary_unary(method.path)(
-            method.input.encode(request), timeout=10, **kwargs
-        )
+        reply = channel.unary_unary(method.path)(method.input.encode(request), timeout=10, **kwargs)
         return method.output.decode(reply)
 
 

@@ -80,10 +80,15 @@ def test_a_matching_call_is_answered_and_written_in_the_plugin_shape(tmp_path: P
     assert "service Users" in entry["protoFile"]
     assert base64.b64decode(entry["protoDescriptors"])
     request = interaction["request"]
-    assert request["contents"]["contentType"] == "application/protobuf; message=.users.v1.GetUserRequest"
+    assert (
+        request["contents"]["contentType"]
+        == "application/protobuf; message=.users.v1.GetUserRequest"
+    )
     assert request["contents"]["contentTypeHint"] == "BINARY"
     assert request["contents"]["encoded"] == "base64"
-    assert request["metadata"] == {"contentType": "application/protobuf;message=.users.v1.GetUserRequest"}
+    assert request["metadata"] == {
+        "contentType": "application/protobuf;message=.users.v1.GetUserRequest"
+    }
     assert request["matchingRules"]["body"]["$.id"]["matchers"] == [{"match": "integer"}]
     [response] = interaction["response"]
     rules = response["matchingRules"]["body"]
@@ -118,7 +123,10 @@ def test_accord_reads_its_grpc_pact_back_and_its_examples_satisfy_their_rules(
     assert isinstance(interaction, SyncMessage)
     schemas = schemas_for(model, interaction)
     assert schemas.proto_method().full_name == GET_USER
-    assert compare_message(interaction.request, interaction.request, schemas=schemas, part="request") == []
+    assert (
+        compare_message(interaction.request, interaction.request, schemas=schemas, part="request")
+        == []
+    )
     [response] = interaction.response
     assert compare_message(response, response, schemas=schemas, part="response") == []
 
@@ -133,9 +141,12 @@ def test_a_call_that_does_not_match_fails_the_test_naming_the_method_and_field(
         .will_respond_with({"name": "Ada"})
     )
     method = users_schema().method(GET_USER)
-    with pytest.raises(MockServerMismatch) as failure, pact.serve(transport="grpc") as server:
-        with pytest.raises(grpc.RpcError) as rpc:
-            call(server.target, method, {"id": 8})
+    with (
+        pytest.raises(MockServerMismatch) as failure,
+        pact.serve(transport="grpc") as server,
+        pytest.raises(grpc.RpcError) as rpc,
+    ):
+        call(server.target, method, {"id": 8})
         assert rpc.value.code() is grpc.StatusCode.FAILED_PRECONDITION
     text = str(failure.value)
     assert "/users.v1.Users/GetUser did not match 'a request for user 7'" in text
@@ -159,9 +170,11 @@ def test_an_unexpected_method_fails_the_test_naming_it(tmp_path: Path) -> None:
 def test_a_call_never_made_fails_the_test_and_stays_out_of_the_pact(tmp_path: Path) -> None:
     pact = _pact(tmp_path)
     _declare_get_user(pact)
-    with pytest.raises(MockServerMismatch, match=r"missing call: /users.v1.Users/GetUser"):
-        with pact.serve(transport="grpc"):
-            pass
+    with (
+        pytest.raises(MockServerMismatch, match=r"missing call: /users.v1.Users/GetUser"),
+        pact.serve(transport="grpc"),
+    ):
+        pass
     assert pact.interactions == []
 
 
@@ -188,7 +201,9 @@ def test_request_metadata_is_matched_and_response_metadata_sent(tmp_path: Path) 
     pact = _pact(tmp_path)
     (
         pact.grpc("an authorised request", proto=USERS_PROTO, service=GET_USER)
-        .with_request({"id": 1}, metadata={"authorization": match.regex("Bearer t1", r"Bearer \S+")})
+        .with_request(
+            {"id": 1}, metadata={"authorization": match.regex("Bearer t1", r"Bearer \S+")}
+        )
         .will_respond_with({"name": "Ada"}, metadata={"x-served-by": "users"})
     )
     method = users_schema().method(GET_USER)
@@ -203,12 +218,16 @@ def test_request_metadata_is_matched_and_response_metadata_sent(tmp_path: Path) 
     again = _pact(tmp_path, "other-client")
     (
         again.grpc("an authorised request", proto=USERS_PROTO, service=GET_USER)
-        .with_request({"id": 1}, metadata={"authorization": match.regex("Bearer t1", r"Bearer \S+")})
+        .with_request(
+            {"id": 1}, metadata={"authorization": match.regex("Bearer t1", r"Bearer \S+")}
+        )
         .will_respond_with({"name": "Ada"})
     )
-    with pytest.raises(MockServerMismatch, match=r"authorization"), again.serve(
-        transport="grpc"
-    ) as server, pytest.raises(grpc.RpcError):
+    with (
+        pytest.raises(MockServerMismatch, match=r"authorization"),
+        again.serve(transport="grpc") as server,
+        pytest.raises(grpc.RpcError),
+    ):
         call(server.target, method, {"id": 1})
 
 
@@ -251,15 +270,19 @@ def test_several_protos_in_one_pact_file_keep_every_descriptor(tmp_path: Path) -
     first.write()
     second = _pact(tmp_path)
     (
-        second.grpc("an area", proto=area / "area_calculator.proto", service="Calculator/calculateOne")
+        second.grpc(
+            "an area", proto=area / "area_calculator.proto", service="Calculator/calculateOne"
+        )
         .with_request({"square": {"edge_length": 2}})
         .will_respond_with({"value": [4.0]})
     )
-    with second.serve(transport="grpc") as server:
-        with grpc.insecure_channel(server.target) as channel:
-            channel.unary_unary("/area_calculator.Calculator/calculateOne")(
-                b"\x0a\x05\x0d\x00\x00\x00\x40", timeout=10
-            )
+    with (
+        second.serve(transport="grpc") as server,
+        grpc.insecure_channel(server.target) as channel,
+    ):
+        channel.unary_unary("/area_calculator.Calculator/calculateOne")(
+            b"\x0a\x05\x0d\x00\x00\x00\x40", timeout=10
+        )
     doc = _written(second)
     keys = {i["pluginConfiguration"]["protobuf"]["descriptorKey"] for i in doc["interactions"]}
     assert len(keys) == 2
@@ -273,12 +296,14 @@ def test_async_with_serves_a_grpc_aio_client(tmp_path: Path) -> None:
     method = users_schema().method(GET_USER)
 
     async def main() -> bytes:
-        async with pact.serve(transport="grpc") as server:
-            async with grpc.aio.insecure_channel(server.target) as channel:
-                reply: bytes = await channel.unary_unary(method.path)(
-                    method.input.encode({"id": 7}), timeout=10
-                )
-                return reply
+        async with (
+            pact.serve(transport="grpc") as server,
+            grpc.aio.insecure_channel(server.target) as channel,
+        ):
+            reply: bytes = await channel.unary_unary(method.path)(
+                method.input.encode({"id": 7}), timeout=10
+            )
+            return reply
 
     assert method.output.decode(asyncio.run(main()))["name"] == "Ada"
     assert len(pact.interactions) == 1

@@ -53,9 +53,7 @@ def _verify(
     pact = load_pact(path)
     verifier = verifier or Verifier(pact.provider)
     with grpc_server({_method(path, description): handler}) as target:
-        return verifier.verify(
-            path, transports={"grpc": target}, filter_description=description
-        )
+        return verifier.verify(path, transports={"grpc": target}, filter_description=description)
 
 
 def _fields(result: VerificationResult) -> list[str]:

@@ -60,7 +60,9 @@ def test_an_exchange_is_answered_and_written_as_a_v4_sync_message(tmp_path: Path
 
 def test_several_exchanges_on_one_socket_each_find_their_interaction(tmp_path: Path) -> None:
     pact = _pact(tmp_path)
-    pact.websocket("ping", path="/ws/chat").with_request("ping", content_type="text/plain").will_respond_with("pong", content_type="text/plain")
+    pact.websocket("ping", path="/ws/chat").with_request(
+        "ping", content_type="text/plain"
+    ).will_respond_with("pong", content_type="text/plain")
     (
         pact.websocket("join a room", path="/ws/chat")
         .with_request({"join": match.like("general")})
@@ -97,12 +99,15 @@ def test_a_message_that_does_not_match_closes_the_socket_and_fails_the_test(
 ) -> None:
     pact = _pact(tmp_path)
     _declare_lookup(pact)
-    with pytest.raises(MockServerMismatch) as failure, pact.serve(transport="websocket") as server:
-        with connect(server.url + "/ws/users") as socket:
-            socket.send(json.dumps({"userId": "127"}))
-            with pytest.raises(ConnectionClosedError) as closed:
-                socket.recv(timeout=5)
-            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    with (
+        pytest.raises(MockServerMismatch) as failure,
+        pact.serve(transport="websocket") as server,
+        connect(server.url + "/ws/users") as socket,
+    ):
+        socket.send(json.dumps({"userId": "127"}))
+        with pytest.raises(ConnectionClosedError) as closed:
+            socket.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
     text = str(failure.value)
     assert "message on /ws/users did not match 'a user lookup over a socket'" in text
     assert "$.userId" in text
@@ -113,23 +118,27 @@ def test_a_message_that_does_not_match_closes_the_socket_and_fails_the_test(
 def test_an_unexpected_path_is_refused_and_named(tmp_path: Path) -> None:
     pact = _pact(tmp_path)
     _declare_lookup(pact)
-    with pytest.raises(MockServerMismatch, match=r"unexpected connection: /ws/orders"):
-        with pact.serve(transport="websocket") as server:
-            with pytest.raises(InvalidStatus) as refused, connect(server.url + "/ws/orders"):
-                pass
-            assert refused.value.response.status_code == 404
-            with connect(server.url + "/ws/users") as socket:
-                socket.send(json.dumps({"userId": 1}))
-                socket.recv(timeout=5)
-                socket.recv(timeout=5)
+    with (
+        pytest.raises(MockServerMismatch, match=r"unexpected connection: /ws/orders"),
+        pact.serve(transport="websocket") as server,
+    ):
+        with pytest.raises(InvalidStatus) as refused, connect(server.url + "/ws/orders"):
+            pass
+        assert refused.value.response.status_code == 404
+        with connect(server.url + "/ws/users") as socket:
+            socket.send(json.dumps({"userId": 1}))
+            socket.recv(timeout=5)
+            socket.recv(timeout=5)
 
 
 def test_an_exchange_never_used_fails_the_test(tmp_path: Path) -> None:
     pact = _pact(tmp_path)
     _declare_lookup(pact)
-    with pytest.raises(MockServerMismatch, match=r"missing message: on /ws/users \('a user"):
-        with pact.serve(transport="websocket"):
-            pass
+    with (
+        pytest.raises(MockServerMismatch, match=r"missing message: on /ws/users \('a user"),
+        pact.serve(transport="websocket"),
+    ):
+        pass
 
 
 def test_async_with_serves_an_asyncio_client(tmp_path: Path) -> None:
@@ -139,10 +148,12 @@ def test_async_with_serves_an_asyncio_client(tmp_path: Path) -> None:
     _declare_lookup(pact)
 
     async def main() -> list[Any]:
-        async with pact.serve(transport="websocket") as server:
-            async with connect_async(server.url + "/ws/users") as socket:
-                await socket.send(json.dumps({"userId": 9}))
-                return [json.loads(await socket.recv()) for _ in range(2)]
+        async with (
+            pact.serve(transport="websocket") as server,
+            connect_async(server.url + "/ws/users") as socket,
+        ):
+            await socket.send(json.dumps({"userId": 9}))
+            return [json.loads(await socket.recv()) for _ in range(2)]
 
     assert asyncio.run(main())[1] == {"done": True}
     assert len(pact.interactions) == 1

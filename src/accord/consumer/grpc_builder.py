@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from accord._dsl.term import Term, compile_value
 from accord.errors import MatcherError, SchemaError
-from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, code_name
 from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState, SyncMessage
 from accord.model.rules import Generators, MatchingRules
@@ -28,9 +27,10 @@ from accord.schemas.plugin_shapes import (
     protobuf_markup,
     protobuf_plugin_entry,
 )
+from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, code_name
 
 if TYPE_CHECKING:
-    from accord.schemas.protobuf import ProtoMessage, ProtoMethod, ProtoSchema
+    from accord.schemas.protobuf import ProtoMessage, ProtoSchema
 
 TRANSPORT = "grpc"
 

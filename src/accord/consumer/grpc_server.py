@@ -21,7 +21,6 @@ from types import TracebackType
 from typing import Any
 
 from accord.errors import AccordError, MockServerMismatch
-from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
 from accord.matching.generators import CONSUMER
 from accord.matching.message import compare_message
 from accord.matching.mismatch import Mismatch
@@ -31,6 +30,7 @@ from accord.schemas.extras import require
 from accord.schemas.in_pact import GivenSchemas
 from accord.schemas.protobuf import ProtoMethod, ProtoSchema
 from accord.schemas.protobuf_generators import generate_protobuf
+from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
 
 _CONTENT_TYPE_KEYS = ("contenttype", "content-type")
 _NOT_SENT = frozenset({*_CONTENT_TYPE_KEYS, STATUS_KEY, MESSAGE_KEY})

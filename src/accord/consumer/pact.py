@@ -122,9 +122,7 @@ class Pact:
         from accord.consumer.grpc_builder import GrpcInteractionBuilder, load_schema
 
         self._need_v4("gRPC interaction", description)
-        builder = GrpcInteractionBuilder(
-            description, load_schema(proto, include_paths), service
-        )
+        builder = GrpcInteractionBuilder(description, load_schema(proto, include_paths), service)
         self._grpc.append(builder)
         return builder
 
@@ -361,9 +359,11 @@ class Pact:
                 f"not written, never verified: {names}. Call pact.verify(handler) first.",
                 stacklevel=2,
             )
-        unserved = [*self._http, *self._grpc, *self._websocket]
+        unserved = [b.description for b in self._http]
+        unserved += [b.description for b in self._grpc]
+        unserved += [b.description for b in self._websocket]
         if unserved:
-            names = ", ".join(repr(b.description) for b in unserved)
+            names = ", ".join(repr(d) for d in unserved)
             warnings.warn(
                 f"not written, never matched by a request to pact.serve(): {names}.",
                 stacklevel=2,

@@ -101,7 +101,9 @@ class WebSocketMockServer:
         )
         self._thread.start()
         if not ready.wait(_START_TIMEOUT):
-            raise AccordError(f"the WebSocket mock server did not start within {_START_TIMEOUT:g} s")
+            raise AccordError(
+                f"the WebSocket mock server did not start within {_START_TIMEOUT:g} s"
+            )
         if self._start_error is not None:
             self._thread.join()
             raise AccordError(
@@ -282,14 +284,14 @@ class _Connection:
                 return
             await self._send(AcceptConnection())
         elif isinstance(event, TextMessage | BytesMessage):
-            self.parts.append(event.data)
+            self.parts.append(_data(event.data))
             if event.message_finished:
                 first = self.parts[0]
                 whole = "".join(p for p in self.parts if isinstance(p, str))
                 message: str | bytes = (
-                    whole if isinstance(first, str) else b"".join(
-                        p for p in self.parts if isinstance(p, bytes)
-                    )
+                    whole
+                    if isinstance(first, str)
+                    else b"".join(p for p in self.parts if isinstance(p, bytes))
                 )
                 self.parts = []
                 await self._answer(message)
@@ -315,3 +317,7 @@ class _Connection:
         reason = f"accord mock server: message did not match {name}"
         await self._send(CloseConnection(code=_POLICY_VIOLATION, reason=reason[:120]))
         self.open = False
+
+
+def _data(data: str | bytes | bytearray) -> str | bytes:
+    return bytes(data) if isinstance(data, bytearray) else data

@@ -24,9 +24,7 @@ def generate_protobuf(
     if not contents.generators:
         return contents
     body = contents.contents
-    with_metadata = generate_message(
-        replace(contents, contents=None), mode=mode, context=context
-    )
+    with_metadata = generate_message(replace(contents, contents=None), mode=mode, context=context)
     if body is None or not contents.generators.category("body"):
         return replace(with_metadata, contents=body)
     value = message.decode(body.to_bytes())

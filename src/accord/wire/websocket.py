@@ -31,6 +31,6 @@ def websocket_path(interaction: Interaction) -> str:
     if not isinstance(path, str) or not path.startswith("/"):
         raise AccordError(
             f"WebSocket interaction {interaction.description!r} records no path "
-            "(comments.websocket.path, e.g. \"/ws/users\")"
+            '(comments.websocket.path, e.g. "/ws/users")'
         )
     return path

@@ -97,7 +97,7 @@ class WebSocketTransport:
                             f"handshake{f' (HTTP {status})' if status else ''}"
                         )
                     elif isinstance(event, TextMessage | BytesMessage):
-                        parts.append(event.data)
+                        parts.append(_data(event.data))
                         if event.message_finished:
                             out.messages.append(_join(parts))
                             parts = []
@@ -137,3 +137,7 @@ def _join(parts: list[str | bytes]) -> str | bytes:
 
 def from_target(target: Any, options: TransportOptions) -> WebSocketTransport:
     return WebSocketTransport(str(target), options.timeout)
+
+
+def _data(data: str | bytes | bytearray) -> str | bytes:
+    return bytes(data) if isinstance(data, bytearray) else data
