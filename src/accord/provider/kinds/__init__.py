@@ -41,7 +41,9 @@ class KindContext:
 
     def schemas(self, interaction: Interaction) -> PactSchemas | None:
         """The protobuf/Avro schemas the interaction's pact carries, if any (lazy)."""
-        if self.pact is None:
+        if self.pact is None or not (
+            self.pact.metadata.get("plugins") or interaction.plugin_config
+        ):
             return None
         from accord.schemas.in_pact import schemas_for
 
