@@ -330,3 +330,23 @@ def test_bad_declarations_are_clear_errors(tmp_path: Path) -> None:
         Pact("a", "b", spec="V3").grpc("x", proto=USERS_PROTO, service=GET_USER)
     with pytest.raises(AccordError, match=r"serve\(transport='smoke'\): unknown transport"):
         pact.serve(transport="smoke")  # type: ignore[call-overload]
+
+
+def test_a_bug_while_answering_fails_the_test_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accord.consumer.grpc_server as grpc_server
+
+    def broken(*args: Any) -> Any:
+        raise ZeroDivisionError("a bug in matching")
+
+    monkeypatch.setattr(grpc_server, "_compare_request", broken)
+    pact = _pact(tmp_path)
+    _declare_get_user(pact)
+    with (
+        pytest.raises(MockServerMismatch, match=r"accord could not answer /users.v1.Users/GetUser"),
+        pact.serve(transport="grpc") as server,
+        pytest.raises(grpc.RpcError) as rpc,
+    ):
+        call(server.target, users_schema().method(GET_USER), {"id": 7})
+    assert rpc.value.code() is grpc.StatusCode.INTERNAL

@@ -171,29 +171,43 @@ class GrpcMockServer:
     # -- answering calls -----------------------------------------------------------------
 
     def answer(self, path: str, data: bytes, metadata: dict[str, str], context: Any) -> bytes:
-        """The reply to one call (or an abort through ``context``); runs on a server thread."""
+        """The reply to one call, or an abort through ``context``; runs on a server thread.
+
+        The outcome is decided first and applied after, so a bug in matching or generating
+        fails the test with its reason (and the client gets ``INTERNAL``) instead of
+        vanishing into grpcio's handler.
+        """
         grpc = _grpc()
+        try:
+            outcome = self._decide(path, data, metadata)
+        except Exception as exc:
+            self._problem(f"accord could not answer {path}: {exc!r}")
+            outcome = _Outcome(status="INTERNAL", details=f"accord mock server error: {exc!r}")
+        if outcome.status is not None:
+            if outcome.metadata:
+                context.set_trailing_metadata(outcome.metadata)
+            context.abort(grpc.StatusCode[outcome.status], outcome.details)
+        if outcome.metadata:
+            context.send_initial_metadata(outcome.metadata)
+        return outcome.reply
+
+    def _decide(self, path: str, data: bytes, metadata: dict[str, str]) -> _Outcome:
         candidates = self._by_path.get(path)
         if not candidates:
             self._problem(f"unexpected call: {path} (no interaction declares this method)")
-            context.abort(grpc.StatusCode.UNIMPLEMENTED, f"accord mock server: unexpected {path}")
-        assert candidates is not None
+            return _Outcome(
+                status="UNIMPLEMENTED", details=f"accord mock server: unexpected {path}"
+            )
         chosen, nearest = self._choose(candidates, data, metadata)
         if chosen is None:
             expectation, found = nearest
             details = "; ".join(str(m) for m in found)
-            self._problem(
-                f"call {path} did not match {expectation.interaction.description!r}: {details}"
-            )
-            context.abort(
-                grpc.StatusCode.FAILED_PRECONDITION,
-                f"accord mock server: {path} did not match "
-                f"{expectation.interaction.description!r}: {details}",
-            )
-        assert chosen is not None
+            text = f"{path} did not match {expectation.interaction.description!r}: {details}"
+            self._problem(f"call {text}")
+            return _Outcome(status="FAILED_PRECONDITION", details=f"accord mock server: {text}")
         with self._lock:
             self._matched.setdefault(id(chosen.interaction), chosen.interaction)
-        return self._reply(chosen, context, grpc)
+        return _reply(chosen)
 
     def _choose(
         self, candidates: list[GrpcExpectation], data: bytes, metadata: dict[str, str]
@@ -206,23 +220,6 @@ class GrpcMockServer:
             fresh = [c for c in perfect if id(c.interaction) not in already]
             return (fresh or perfect)[0], (perfect[0], [])
         return None, min(scored, key=lambda item: len(item[1]))
-
-    def _reply(self, expectation: GrpcExpectation, context: Any, grpc: Any) -> bytes:
-        response = expectation.interaction.response[0]
-        sent = [
-            (key.lower(), _text(value))
-            for key, value in response.metadata.items()
-            if key.lower() not in _NOT_SENT
-        ]
-        status = expected_status(response.metadata)
-        if status is not None:
-            if sent:
-                context.set_trailing_metadata(tuple(sent))
-            message = response.metadata.get(MESSAGE_KEY)
-            context.abort(grpc.StatusCode[status], "" if message is None else _text(message))
-        if sent:
-            context.send_initial_metadata(tuple(sent))
-        return _generated_reply(expectation.method, response)
 
     def _problem(self, text: str) -> None:
         with self._lock:
@@ -245,10 +242,35 @@ def _compare_request(
     )
 
 
-def _generated_reply(method: ProtoMethod, response: MessageContents) -> bytes:
-    """The reply's bytes, with the body generators applied to the decoded message."""
-    made = generate_protobuf(method.output, response, mode=CONSUMER, context={})
-    return made.contents.to_bytes() if made.contents is not None else b""
+@dataclass(frozen=True)
+class _Outcome:
+    """What to answer: reply bytes with metadata, or an error status."""
+
+    reply: bytes = b""
+    metadata: tuple[tuple[str, str], ...] = ()
+    status: str | None = None
+    details: str = ""
+
+
+def _reply(expectation: GrpcExpectation) -> _Outcome:
+    """The interaction's reply, generators applied (body fields and metadata)."""
+    response = generate_protobuf(
+        expectation.method.output,
+        expectation.interaction.response[0],
+        mode=CONSUMER,
+        context={},
+    )
+    sent = tuple(
+        (key.lower(), _text(value))
+        for key, value in response.metadata.items()
+        if key.lower() not in _NOT_SENT
+    )
+    status = expected_status(response.metadata)
+    if status is not None:
+        message = response.metadata.get(MESSAGE_KEY)
+        return _Outcome(metadata=sent, status=status, details=_text(message or ""))
+    data = response.contents.to_bytes() if response.contents is not None else b""
+    return _Outcome(reply=data, metadata=sent)
 
 
 def _text(value: Any) -> str:
