@@ -193,3 +193,25 @@ def test_the_official_rust_core_loads_an_accord_websocket_pact(tmp_path: Path) -
     assert ours["transport"] == "websocket"
     assert ours["comments"]["websocket"] == {"path": "/ws/users"}
     assert len(load_pact(path).interactions) == 2
+
+
+def test_a_bug_while_answering_fails_the_test_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accord.consumer.websocket_server as websocket_server
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError("a bug in matching")
+
+    monkeypatch.setattr(websocket_server, "compare_message", broken)
+    pact = _pact(tmp_path)
+    _declare_lookup(pact)
+    with (
+        pytest.raises(MockServerMismatch, match=r"accord could not answer a message on /ws/users"),
+        pact.serve(transport="websocket") as server,
+        connect(server.url + "/ws/users") as socket,
+    ):
+        socket.send(json.dumps({"userId": 1}))
+        with pytest.raises(ConnectionClosedError) as closed:
+            socket.recv(timeout=5)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1011

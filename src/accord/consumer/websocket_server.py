@@ -45,6 +45,7 @@ from accord.wire.websocket_frames import outgoing, received
 _READ_CHUNK = 64 * 1024
 _START_TIMEOUT = 10.0
 _POLICY_VIOLATION = 1008
+_INTERNAL_ERROR = 1011
 
 
 class WebSocketMockServer:
@@ -303,9 +304,18 @@ class _Connection:
             self.open = False
 
     async def _answer(self, message: str | bytes) -> None:
-        chosen, nearest, found = self.server.choose(self.path, message)
+        try:
+            chosen, nearest, found = self.server.choose(self.path, message)
+            replies = self.server.replies(chosen) if chosen is not None else []
+        except Exception as exc:  # a bug here must fail the test, not hang the client
+            self.server._problem(f"accord could not answer a message on {self.path}: {exc!r}")
+            await self._send(
+                CloseConnection(code=_INTERNAL_ERROR, reason="accord mock server error")
+            )
+            self.open = False
+            return
         if chosen is not None:
-            for reply in self.server.replies(chosen):
+            for reply in replies:
                 if isinstance(reply, bytes):
                     await self._send(BytesMessage(data=reply))
                 else:
