@@ -132,7 +132,7 @@ def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err.strip()
     assert err == (
         "accord: error: say how to reach the provider: --app module:verifier, "
-        "--provider-base-url URL, --message-url URL or --transport NAME=TARGET"
+        "--provider-base-url URL or --message-url URL"
     )
     assert main(["verify", "x.json", "--provider", "p", "--app", "no_such_module:v"]) == 2
     assert "cannot import 'no_such_module'" in capsys.readouterr().err

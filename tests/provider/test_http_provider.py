@@ -249,3 +249,29 @@ def test_a_v2_pact_file_with_a_raw_query_replays_it_as_written(tmp_path: Path) -
 
     assert Verifier(PROVIDER).verify(path, app=app).ok
     assert seen == ["a=1&b=two"]
+
+
+def test_verify_async_reaches_a_server_on_the_same_event_loop(service: UserService) -> None:
+    """``verify_async`` keeps every call asynchronous: a provider served by uvicorn on the
+    caller's own loop (as in an async test) answers instead of deadlocking."""
+    import asyncio
+
+    import uvicorn
+
+    async def scenario() -> Any:
+        config = uvicorn.Config(service.app(), host="127.0.0.1", port=0, log_level="warning")
+        server = uvicorn.Server(config)
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            await asyncio.sleep(0.01)
+        url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+        try:
+            verifier = Verifier(PROVIDER, state_change_url=f"{url}/_pact/state", timeout=10)
+            return await verifier.verify_async(http_pact(), base_url=url)
+        finally:
+            server.should_exit = True
+            await task
+
+    result = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert result.ok, result.report()
+    assert [c["action"] for c in service.state_calls] == ["setup", "teardown"]

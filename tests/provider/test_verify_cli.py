@@ -241,3 +241,16 @@ def test_publish_prints_what_it_published(
     assert line.strip().startswith(
         f"published success for {consumer} 1.0.0 (provider version 2.0.0): {broker.url}/"
     ), line
+
+
+def test_named_transports_on_the_command_line(
+    mixed_file: Path, provider_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = [str(mixed_file), "--provider", PROVIDER, "--app", APP]
+    assert verify(*base, "--transport", f"http={provider_url}") == 0, capsys.readouterr().out
+    assert verify(*base, "--transport", "grpc=127.0.0.1:50051") == 2
+    assert "the 'grpc' transport is not available in this version of accord" in (
+        capsys.readouterr().err
+    )
+    assert verify(*base, "--transport", "grpc") == 2
+    assert "--transport 'grpc' must look like NAME=TARGET" in capsys.readouterr().err

@@ -31,8 +31,8 @@ def register(sub: Any) -> None:
         description="Serve the producers and state handlers of an accord Verifier over the "
         "standard Pact message protocol (POST / and /_pact/message for asynchronous and V4 "
         "synchronous messages, POST /_pact/state for provider states), so the official "
-        "`pact verifier` or any Pact library can verify it. Prints the `pact verifier` command, then serves until "
-        "Ctrl-C.",
+        "`pact verifier` or any Pact library can verify it. Prints the `pact verifier` "
+        "command, then serves until Ctrl-C.",
     )
     parser.add_argument(
         "sources",

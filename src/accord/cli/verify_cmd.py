@@ -50,16 +50,16 @@ def register(sub: Any) -> None:
         help="replay HTTP interactions against this running server, e.g. http://127.0.0.1:8000",
     )
     how.add_argument(
+        "--state-change-url",
+        help="the provider's state-change endpoint (POST {state, params, action})",
+    )
+    how.add_argument(
         "--transport",
         action="append",
         default=[],
         metavar="NAME=TARGET",
-        help="reach interactions on a named transport, e.g. grpc=127.0.0.1:50051 or "
-        "websocket=ws://127.0.0.1:8000 (repeatable)",
-    )
-    how.add_argument(
-        "--state-change-url",
-        help="the provider's state-change endpoint (POST {state, params, action})",
+        help="a named transport, e.g. grpc=127.0.0.1:50051, websocket=ws://127.0.0.1:8000, "
+        "http=http://127.0.0.1:8000 or message=URL (repeatable)",
     )
     how.add_argument(
         "--custom-header",
@@ -212,15 +212,13 @@ def _headers(raw: list[str]) -> dict[str, str]:
 
 
 def _transports(raw: list[str]) -> dict[str, str]:
-    transports: dict[str, str] = {}
+    found: dict[str, str] = {}
     for text in raw:
         name, sep, target = text.partition("=")
         if not sep or not name.strip() or not target.strip():
-            raise AccordError(
-                f"--transport {text!r} must look like NAME=TARGET, e.g. grpc=127.0.0.1:50051"
-            )
-        transports[name.strip()] = target.strip()
-    return transports
+            raise AccordError(f"--transport {text!r} must look like NAME=TARGET")
+        found[name.strip()] = target.strip()
+    return found
 
 
 def _verifier(args: argparse.Namespace) -> Verifier:
@@ -243,8 +241,8 @@ def _verifier(args: argparse.Namespace) -> Verifier:
             missing_state=args.missing_state,
         )
     raise AccordError(
-        "say how to reach the provider: --app module:verifier, --provider-base-url URL, "
-        "--message-url URL or --transport NAME=TARGET"
+        "say how to reach the provider: --app module:verifier, --provider-base-url URL "
+        "or --message-url URL"
     )
 
 
@@ -280,6 +278,7 @@ def _run(args: argparse.Namespace, reports: list[ReportFile]) -> int:
 
 
 def _verify(verifier: Verifier, args: argparse.Namespace, headers: dict[str, str]) -> int:
+    transports = _transports(args.transport)
     token, user = args.broker_token, args.broker_username
     auth = Auth(token, user, args.broker_password) if (token or user) else None
     client = broker_client(args) if args.broker_url else None
@@ -291,7 +290,7 @@ def _verify(verifier: Verifier, args: argparse.Namespace, headers: dict[str, str
         auth=auth,
         verbose=args.verbose,
         base_url=args.provider_base_url,
-        transports=_transports(args.transport),
+        transports=transports,
         custom_headers=headers,
         broker=client,
         selectors=_selectors(args.consumer_version_selectors),

@@ -94,6 +94,8 @@ class RunSettings:
     request_hook: Callable[[Any], Any] | None = None
     selection: Selection = field(default_factory=Selection)
     verbose: bool = False
+    blocking: bool = False
+    """Network calls may block the loop (``verify``, which owns its loop)."""
 
 
 async def run(
@@ -127,6 +129,7 @@ async def run(
         fallback=settings.fallback_state,
         state_change_url=settings.state_change_url,
         timeout=settings.timeout,
+        blocking=settings.blocking,
     )
     interrupted: KeyboardInterrupt | None = None
     try:
@@ -175,13 +178,16 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
         timeout=settings.timeout,
         custom_headers=dict(settings.custom_headers),
         request_hook=settings.request_hook,
+        blocking=settings.blocking,
     )
     named = {
         name: make_transport(name, target, options) for name, target in settings.transports.items()
     }
     messages: MessageTransport
     if settings.message_url:
-        messages = MessageProtocol(settings.message_url, settings.timeout)
+        messages = MessageProtocol(
+            settings.message_url, settings.timeout, blocking=settings.blocking
+        )
     elif isinstance(named.get("message"), MessageTransport):
         messages = named["message"]
     else:

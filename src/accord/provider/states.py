@@ -53,12 +53,14 @@ class StateSetup:
         fallback: StateHandler | None = None,
         state_change_url: str | None = None,
         timeout: float | None = 30.0,
+        blocking: bool = False,
     ) -> None:
         self.handlers = handlers
         self.runner = runner
         self.fallback = fallback
         self.state_change_url = state_change_url
         self.timeout = timeout
+        self.blocking = blocking
         self._client: Any = None
 
     async def aclose(self) -> None:
@@ -106,7 +108,9 @@ class StateSetup:
         url = str(self.state_change_url)
         if self._client is None:
             tls = url.startswith("https://")
-            self._client = message_protocol.ProtocolClient(self.timeout or 30.0, tls=tls)
+            self._client = message_protocol.ProtocolClient(
+                self.timeout or 30.0, tls=tls, blocking=self.blocking
+            )
         client = self._client
         try:
             values = await message_protocol.change_state(client, url, state, "setup")

@@ -137,7 +137,7 @@ class Verifier:
         ``enable_pending`` and ``include_wip_since`` turn on pending and WIP pacts, and
         ``publish=True`` sends the results back as ``provider_version``.
         """
-        return asyncio.run(self.verify_async(*sources, **options))
+        return asyncio.run(self._run(*sources, blocking=True, **options))
 
     async def verify_async(
         self,
@@ -162,7 +162,38 @@ class Verifier:
         include_wip_since: str | None = None,
         build_url: str | None = None,
     ) -> VerificationResult:
-        """:meth:`verify` for use inside a running event loop; same options."""
+        """:meth:`verify` for use inside a running event loop; same options.
+
+        Every network call stays asynchronous here, so the provider may be served on the
+        same event loop.
+        """
+        options = {k: v for k, v in locals().items() if k not in ("self", "sources")}
+        return await self._run(*sources, blocking=False, **options)
+
+    async def _run(
+        self,
+        *sources: str | Path | Pact,
+        blocking: bool,
+        filter_description: str | None = None,
+        filter_state: str | None = None,
+        filter_consumer: str | None = None,
+        auth: Auth | None = None,
+        verbose: bool = False,
+        base_url: str | None = None,
+        app: Any = None,
+        transports: Mapping[str, Any] | None = None,
+        custom_headers: Mapping[str, str] | None = None,
+        request_hook: Callable[[Any], Any] | None = None,
+        broker: str | BrokerClient | None = None,
+        selectors: Sequence[dict[str, Any]] = (),
+        provider_version: str | None = None,
+        provider_branch: str | None = None,
+        provider_tags: Sequence[str] = (),
+        publish: bool = False,
+        enable_pending: bool = False,
+        include_wip_since: str | None = None,
+        build_url: str | None = None,
+    ) -> VerificationResult:
         if publish and not provider_version:
             raise AccordError("publishing results needs provider_version (--provider-version)")
         if publish and broker is None:
@@ -206,6 +237,7 @@ class Verifier:
             request_hook=request_hook,
             selection=Selection(filter_description, filter_state, filter_consumer),
             verbose=verbose,
+            blocking=blocking,
         )
         return await run(settings, pacts, emit=self._emit, finishers=finishers)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, Pact, SyncMessage
-from accord.provider.errors import InteractionError, VerifierSetupError
+from accord.provider.errors import InteractionError
 from accord.provider.results import InteractionResult
 from accord.provider.transports import HttpTransport, MessageTransport, is_http_transport_name
 
@@ -119,7 +119,6 @@ __all__ = [
     "HTTP",
     "SYNC_MESSAGE",
     "KindContext",
-    "VerifierSetupError",
     "kind_of",
     "verifier_for",
 ]

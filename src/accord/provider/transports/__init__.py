@@ -67,6 +67,10 @@ class TransportOptions:
     timeout: float | None = 30.0
     custom_headers: dict[str, str] = field(default_factory=dict)
     request_hook: Callable[[Any], Any] | None = None
+    blocking: bool = False
+    """Network calls may block the event loop. ``Verifier.verify`` runs its own loop, so no
+    provider can be served on it, and sync httpx costs about half the CPU of async httpx
+    per request; ``verify_async`` keeps everything async (the provider may share its loop)."""
 
 
 FACTORIES: dict[str, str] = {

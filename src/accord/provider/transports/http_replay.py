@@ -30,10 +30,11 @@ new request to send instead (``None`` keeps the one given)."""
 class HttpClient:
     """An :class:`~accord.provider.transports.HttpTransport` over an httpx client.
 
-    ``client`` is an ``httpx.AsyncClient`` (a running server, so it may even run on the
-    caller's own event loop; or an ASGI app) or, for WSGI apps (which httpx serves only
-    synchronously), an ``httpx.Client``; those calls block the loop, which costs nothing
-    because interactions are verified one after another.
+    ``client`` is an ``httpx.AsyncClient`` (an ASGI app, or a running server under
+    ``verify_async``, which may share the caller's loop) or an ``httpx.Client`` (a WSGI
+    app, which httpx serves only synchronously, or a running server under ``verify``,
+    where no provider can be on the verifier's own loop); sync calls block the loop, which
+    costs nothing because interactions are verified one after another.
     """
 
     def __init__(
@@ -113,9 +114,15 @@ def from_target(target: Any, options: TransportOptions) -> HttpClient:
         raise InteractionError(f"the provider base URL must be http(s)://..., not {target!r}")
     # Plain http:// needs no TLS context; building one costs tens of milliseconds per run.
     verify = base_url.startswith("https://")
-    client = httpx.AsyncClient(
-        base_url=base_url, timeout=options.timeout, follow_redirects=False, verify=verify
-    )
+    client: httpx.AsyncClient | httpx.Client
+    if options.blocking:
+        client = httpx.Client(
+            base_url=base_url, timeout=options.timeout, follow_redirects=False, verify=verify
+        )
+    else:
+        client = httpx.AsyncClient(
+            base_url=base_url, timeout=options.timeout, follow_redirects=False, verify=verify
+        )
     return HttpClient(
         client,
         describe=base_url,

@@ -31,10 +31,12 @@ class MessageProtocol:
 
     max_responses: int | None = 1
 
-    def __init__(self, url: str, timeout: float | None = 30.0) -> None:
+    def __init__(self, url: str, timeout: float | None = 30.0, *, blocking: bool = False) -> None:
         self.url = url
         self.timeout = timeout or 30.0
-        self.client = ProtocolClient(self.timeout, tls=url.startswith("https://"))
+        self.client = ProtocolClient(
+            self.timeout, tls=url.startswith("https://"), blocking=blocking
+        )
 
     async def produce(self, call: MessageCall) -> list[MessageContents]:
         payload = message_request(call.description, call.states, call.request)
@@ -49,26 +51,36 @@ class MessageProtocol:
 
 
 def from_target(target: Any, options: TransportOptions) -> MessageProtocol:
-    return MessageProtocol(str(target), options.timeout)
+    return MessageProtocol(str(target), options.timeout, blocking=options.blocking)
 
 
 class ProtocolClient:
     """Posts to a provider's message and state-change endpoints over one kept-alive
-    connection (async httpx, so a provider served on the caller's own event loop works):
-    a state change then costs a round trip, not a new TCP connection each time."""
+    connection: a state change then costs a round trip, not a new TCP connection.
 
-    def __init__(self, timeout: float = 30.0, *, tls: bool = True) -> None:
+    Async httpx unless ``blocking`` (see
+    :attr:`~accord.provider.transports.TransportOptions.blocking`).
+    """
+
+    def __init__(self, timeout: float = 30.0, *, tls: bool = True, blocking: bool = False) -> None:
         import httpx
 
         self.timeout = timeout
         # verify=False only for plain http URLs: there is no TLS context to build then.
-        self.client = httpx.AsyncClient(timeout=timeout, verify=tls)
+        self.client: httpx.Client | httpx.AsyncClient = (
+            httpx.Client(timeout=timeout, verify=tls)
+            if blocking
+            else httpx.AsyncClient(timeout=timeout, verify=tls)
+        )
 
     async def post(self, url: str, payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
         import httpx
 
         try:
-            response = await self.client.post(url, json=payload)
+            if isinstance(self.client, httpx.Client):
+                response = self.client.post(url, json=payload)
+            else:
+                response = await self.client.post(url, json=payload)
         except httpx.TimeoutException as exc:
             raise RemoteProviderError(
                 f"POST {url} did not answer within {self.timeout:g} s"
@@ -81,7 +93,12 @@ class ProtocolClient:
         return response.content, {k.lower(): v for k, v in response.headers.items()}
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        import httpx
+
+        if isinstance(self.client, httpx.Client):
+            self.client.close()
+        else:
+            await self.client.aclose()
 
 
 def message_to_json(message: MessageContents) -> dict[str, Any]:
