@@ -32,6 +32,8 @@ from benchmarks import workloads as w
 from benchmarks.timing import Bench, BenchError, Context, Sample, run_bench
 
 INTERACTIONS = 200
+WORKER_TIMEOUT = 1800.0
+"""Seconds one side's repeats may take in all (pact-python needs ~1 minute per repeat)."""
 CLIENT_TIMEOUT = 120.0
 """Seconds per request: pact-python's mock server needs far more than httpx's default 5 s
 for one request on a busy 2-core machine (its time per request grows with the number of
@@ -186,7 +188,12 @@ def measure(side: str, repeats: int) -> Sample:
         result = Path(scratch) / "result.json"
         command = [sys.executable, "-m", "benchmarks.http_consumer", "--worker", side]
         command += ["--repeats", str(repeats), "--result", str(result)]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        try:
+            done = subprocess.run(
+                command, cwd=ROOT, capture_output=True, text=True, timeout=WORKER_TIMEOUT
+            )
+        except subprocess.TimeoutExpired:
+            return Sample(error=f"no result within {WORKER_TIMEOUT:g} s; stopped")
         if not result.exists():
             tail = " | ".join(done.stderr.strip().splitlines()[-3:])
             return Sample(error=f"worker exited with {done.returncode}: {tail}")
