@@ -7,12 +7,15 @@ would answer) and does the encoding itself, as a real service would.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent import futures
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: no INFO lines on stderr
 
 import grpc
 

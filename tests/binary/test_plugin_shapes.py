@@ -157,3 +157,61 @@ def test_an_http_interaction_with_an_avro_body_reads_back_and_verifies() -> None
     served = HttpResponse(200, body=Body(user.encode({**value, "kind": "ROBOT"}), "avro/binary"))
     mismatches = compare_response(read.response, served, schemas=schemas_for(again, read))
     assert [m.path for m in mismatches] == ["$.kind"]
+
+
+def test_merging_pact_files_keeps_every_proto_the_interactions_point_at() -> None:
+    from accord.model.write import merge
+
+    shop = ProtoSchema.from_proto_file(SCHEMAS / "shop.proto")
+    other = ProtoSchema.from_proto_text(
+        'syntax = "proto3";\npackage o;\nmessage M { int32 a = 1; }\n'
+    )
+    first, second = Pact("c", "p"), Pact("c", "p")
+    add_plugin_entry(first.metadata, protobuf_plugin_entry(shop))
+    add_plugin_entry(second.metadata, protobuf_plugin_entry(other))
+    first.interactions.append(
+        AsyncMessage(
+            description="one", plugin_config=message_plugin_config(shop, shop.message("Order"))
+        )
+    )
+    second.interactions.append(
+        AsyncMessage(
+            description="two", plugin_config=message_plugin_config(other, other.message("M"))
+        )
+    )
+    merged = merge(first, second)
+    [entry] = merged.metadata["plugins"]
+    assert set(entry["configuration"]) == {shop.descriptor_key, other.descriptor_key}
+    assert merge(merged, second).metadata["plugins"] == merged.metadata["plugins"]
+    for interaction in merged.interactions:
+        name = interaction.plugin_config["protobuf"]["message"]
+        assert schemas_for(merged, interaction).proto_message(None).full_name == name.lstrip(".")
+
+
+def test_a_pact_with_only_the_proto_text_is_compiled_to_decode_its_bodies() -> None:
+    text = 'syntax = "proto3";\npackage t;\nmessage Ping { string word = 1; }\n'
+    schema = ProtoSchema.from_proto_text(text)
+    ping = schema.message("Ping")
+    pact = Pact(
+        "c",
+        "p",
+        metadata={
+            "plugins": [
+                {
+                    "name": "protobuf",
+                    "version": "0.1.0",
+                    "configuration": {"k": {"protoFile": text}},
+                }
+            ]
+        },
+    )
+    interaction = AsyncMessage(
+        description="ping",
+        plugin_config={"protobuf": {"descriptorKey": "k", "message": "Ping"}},
+        message=MessageContents(contents=Body(ping.encode({"word": "hi"}), "application/protobuf")),
+    )
+    produced = MessageContents(contents=Body(ping.encode({"word": "ho"}), "application/protobuf"))
+    mismatches = compare_message(
+        interaction.message, produced, schemas=schemas_for(pact, interaction)
+    )
+    assert [m.path for m in mismatches] == ["$.word"]
