@@ -1,6 +1,7 @@
 """Writing pacts the way the Pact reference implementation writes them.
 
-Two formats are written: V4 (every interaction type) and the V3 message pact. Keys are
+Three formats are written: V4 (every interaction type), the V3 message pact and the V3
+HTTP pact. Keys are
 sorted, ``pactSpecification`` is ``"4.0"`` or ``"3.0.0"``, body rules go under ``body``, and
 metadata keys we do not own are kept. :func:`write_pact` merges into an existing file under
 an exclusive lock and replaces it atomically, so parallel test workers lose nothing.
@@ -46,7 +47,7 @@ def spec_string(spec: str) -> str:
         return V3
     if major == "4":
         return V4
-    raise PactWriteError(f"accord writes spec V3 (message pacts) or V4, not {spec!r}")
+    raise PactWriteError(f"accord writes spec V3 (HTTP or message pacts) or V4, not {spec!r}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -66,7 +67,9 @@ def pact_to_json(pact: Pact, spec: str = V4) -> dict[str, Any]:
     doc["consumer"] = {"name": pact.consumer}
     doc["provider"] = {"name": pact.provider}
     doc["metadata"] = metadata
-    if version == V3:
+    if version == V3 and any(isinstance(i, HttpInteraction) for i in pact.interactions):
+        doc["interactions"] = [_v3_http(i) for i in pact.interactions]
+    elif version == V3:
         doc["messages"] = [_v3_message(i) for i in pact.interactions]
     else:
         doc["interactions"] = [interaction_to_json(i) for i in pact.interactions]
@@ -218,6 +221,61 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
     if message.generators:
         out["generators"] = message.generators.to_json()
     return out
+
+
+def _v3_http(interaction: Interaction) -> dict[str, Any]:
+    """A V3 HTTP interaction: headers as strings, bodies as raw values."""
+    if not isinstance(interaction, HttpInteraction):
+        raise PactWriteError(
+            f"interaction {interaction.description!r} is {interaction.type}; a V3 pact holds "
+            "either HTTP interactions or messages (a V3 message pact), not both. Write spec V4 "
+            "to mix them."
+        )
+    out: dict[str, Any] = dict(interaction.extra)
+    out["description"] = interaction.description
+    if interaction.provider_states:
+        out["providerStates"] = [s.to_json() for s in interaction.provider_states]
+    request, response = interaction.request, interaction.response
+    req: dict[str, Any] = dict(request.extra)
+    req["method"] = request.method.upper()
+    req["path"] = request.path
+    if request.query:
+        req["query"] = request.query
+    _v3_part(req, request.headers, request.body, request.matching_rules, request.generators)
+    res: dict[str, Any] = dict(response.extra)
+    res["status"] = 200 if response.status is None else response.status
+    _v3_part(res, response.headers, response.body, response.matching_rules, response.generators)
+    out["request"] = req
+    out["response"] = res
+    return out
+
+
+def _v3_part(
+    out: dict[str, Any],
+    headers: dict[str, list[str]] | None,
+    body: Body | None,
+    rules: Any,
+    gens: Any,
+) -> None:
+    if headers:
+        out["headers"] = {name: ", ".join(values) for name, values in headers.items()}
+    if body is not None:
+        content = body.content
+        if isinstance(content, bytes):
+            if body.content_type and is_text_type(body.content_type):
+                try:
+                    content = content.decode("utf-8")
+                except UnicodeDecodeError:
+                    content = base64.b64encode(content).decode("ascii")
+            else:
+                content = base64.b64encode(content).decode("ascii")
+        elif isinstance(content, str) and body.is_json and _is_json_text(content):
+            content = json.dumps(content)
+        out["body"] = content
+    if rules:
+        out["matchingRules"] = rules.to_json()
+    if gens:
+        out["generators"] = gens.to_json()
 
 
 def dumps_pact(pact: Pact, spec: str = V4) -> str:
