@@ -38,6 +38,8 @@ from typing import Any
 
 from benchmarks.timing import Bench, BenchError, run_bench
 
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # no INFO lines from grpcio in the table
+
 CONSUMER = "UsersUI"
 PROVIDER = "Users"
 STATE = "a user exists"
