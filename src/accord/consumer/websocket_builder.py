@@ -44,25 +44,20 @@ class WebSocketInteractionBuilder:
         return self
 
     def with_request(
-        self,
-        content: Any,
-        *,
-        metadata: dict[str, Any] | None = None,
-        content_type: str | None = None,
+        self, content: Any, *, content_type: str | None = None
     ) -> WebSocketInteractionBuilder:
-        """The message the consumer sends: JSON (matchers allowed), ``str`` or ``bytes``."""
-        self._request = message_contents(content, content_type, dict(metadata or {}))
+        """The message the consumer sends: JSON (matchers allowed), ``str`` or ``bytes``.
+
+        A WebSocket message carries no metadata, so none is declared; ``content_type``
+        says how a received text message is read (JSON by default for dicts and lists)."""
+        self._request = message_contents(content, content_type, {})
         return self
 
     def will_respond_with(
-        self,
-        content: Any,
-        *,
-        metadata: dict[str, Any] | None = None,
-        content_type: str | None = None,
+        self, content: Any, *, content_type: str | None = None
     ) -> WebSocketInteractionBuilder:
         """One message the provider sends back; call again for several, in order."""
-        self._responses.append(message_contents(content, content_type, dict(metadata or {})))
+        self._responses.append(message_contents(content, content_type, {}))
         return self
 
     def with_key(self, key: str) -> WebSocketInteractionBuilder:
