@@ -230,6 +230,10 @@ def pact_python(path: Path, url: str, count: int) -> Bench:
     return Bench(prepare, check=check)
 
 
+def _load(values: tuple[float, float, float]) -> str:
+    return " / ".join(f"{v:.2f}" for v in values)
+
+
 def _quiet(call: Callable[[], Any]) -> Any:
     """Run ``call`` with the process's stdout closed: the Rust core prints every interaction
     straight to file descriptor 1, which would bury the table."""
@@ -267,18 +271,23 @@ def main(argv: list[str] | None = None) -> int:
                 "accord replay": accord_replay(path, server.url, args.interactions),
                 "accord in-process": accord_in_process(path, args.interactions),
             }
-            medians: dict[str, float] = {}
-            spread: dict[str, tuple[float, float]] = {}
-            for name, bench in benches.items():
-                sample = run_bench(bench, args.repeats)
-                medians[name] = statistics.median(sample.times)
-                spread[name] = (min(sample.times), max(sample.times))
+            load_before = os.getloadavg()
+            times: dict[str, list[float]] = {name: [] for name in benches}
+            # Interleaved rounds: a burst of load on a shared machine then hits all three
+            # alike instead of one measurement's every repeat.
+            for _ in range(args.repeats):
+                for name, bench in benches.items():
+                    times[name] += run_bench(bench, 1).times
+            load_after = os.getloadavg()
         finally:
             server.close()
+    medians = {name: statistics.median(found) for name, found in times.items()}
+    spread = {name: (min(found), max(found)) for name, found in times.items()}
     base = medians["pact-python"]
     print(
-        f"{args.interactions} HTTP interactions, each with a provider state; "
-        f"median of {args.repeats} runs (min-max)"
+        f"{args.interactions} HTTP interactions, each with a provider state; median of "
+        f"{args.repeats} interleaved rounds (min-max). Load average (1/5/15 min) "
+        f"{_load(load_before)} before, {_load(load_after)} after."
     )
     print("| work | time | vs pact-python | target | met |")
     print("| --- | --- | --- | --- | --- |")

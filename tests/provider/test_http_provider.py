@@ -274,4 +274,10 @@ def test_verify_async_reaches_a_server_on_the_same_event_loop(service: UserServi
 
     result = asyncio.run(asyncio.wait_for(scenario(), 60))
     assert result.ok, result.report()
-    assert [c["action"] for c in service.state_calls] == ["setup", "teardown"]
+    calls = [(c["state"], c["action"]) for c in service.state_calls]
+    assert calls == [
+        ("a user exists", "setup"),
+        ("a user exists", "teardown"),
+        ("", "setup"),
+        ("", "teardown"),
+    ]

@@ -226,3 +226,11 @@ def test_serve_messages_uses_the_same_state_path_and_words() -> None:
             urllib.request.urlopen(request, timeout=10)
     assert answer.value.code == 422
     assert json.loads(answer.value.read())["error"] == failed.error
+
+
+def test_publishing_needs_a_version_and_a_broker() -> None:
+    verifier = Verifier(PROVIDER)
+    with pytest.raises(AccordError, match="publishing results needs provider_version"):
+        verifier.verify(mixed_pact(), publish=True)
+    with pytest.raises(AccordError, match="publishing results needs a broker"):
+        verifier.verify(mixed_pact(), publish=True, provider_version="1.0.0")

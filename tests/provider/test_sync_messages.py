@@ -185,3 +185,16 @@ def test_the_official_verifier_verifies_accords_sync_provider(tmp_path: Path, wr
         assert done.code == 0, done
         assert "a user lookup" in done.output and "has a matching body (OK)" in done.output, done
         assert [m.content for m in seen] == [{"userId": 7}]
+
+
+def test_the_message_transport_by_name() -> None:
+    """``transports={"message": URL}`` is ``message_url``: the server sets states up itself
+    from the ``providerStates`` it receives when no state-change URL is given."""
+    users: dict[int, str] = {}
+    seen: list[Message] = []
+    with serve_messages(provider(users, seen)) as server:
+        remote = Verifier(PROVIDER, missing_state="warn")
+        result = remote.verify(lookup_pact(), transports={"message": server.message_url})
+    assert result.ok, result.report()
+    assert [m.content for m in seen] == [{"userId": 7}]
+    assert result.results[0].warnings == ["no state handler for 'a user exists' (registered: none)"]

@@ -24,8 +24,8 @@ for an unknown description or state, listing the known ones.
 State handling is the verifier's own code path (:class:`~accord.provider.states.StateSetup`)
 and producers are called by the same in-process transport
 (:mod:`~accord.provider.transports.producers`), so a provider behaves the same whichever
-verifier drives it. Only the standard library is used: the core library has
-no dependencies.
+verifier drives it. The server itself is the standard library's ``http.server``: it
+answers a handful of fixed endpoints, one request at a time.
 """
 
 from __future__ import annotations

@@ -12,8 +12,10 @@ State changes are ``POST``ed to a state-change URL as ``{"state", "params", "act
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from accord.errors import RemoteProviderError
 from accord.model.body import Body
@@ -55,50 +57,101 @@ def from_target(target: Any, options: TransportOptions) -> MessageProtocol:
 
 
 class ProtocolClient:
-    """Posts to a provider's message and state-change endpoints over one kept-alive
-    connection: a state change then costs a round trip, not a new TCP connection.
+    """Posts to a provider's message and state-change endpoints over kept-alive connections:
+    a state change then costs a round trip, not a new TCP connection.
 
-    Async httpx unless ``blocking`` (see
-    :attr:`~accord.provider.transports.TransportOptions.blocking`).
+    These are fixed-shape JSON POSTs the verifier makes itself (no user hook sees them).
+    Blocking (``verify``, see :attr:`~accord.provider.transports.TransportOptions.blocking`)
+    they go through the standard library's ``http.client``, several times cheaper per call
+    than httpx; otherwise through async httpx, so a provider may share the caller's loop.
     """
 
     def __init__(self, timeout: float = 30.0, *, tls: bool = True, blocking: bool = False) -> None:
-        import httpx
-
         self.timeout = timeout
-        # verify=False only for plain http URLs: there is no TLS context to build then.
-        self.client: httpx.Client | httpx.AsyncClient = (
-            httpx.Client(timeout=timeout, verify=tls)
-            if blocking
-            else httpx.AsyncClient(timeout=timeout, verify=tls)
-        )
+        self.tls = tls
+        self.blocking = blocking
+        self._connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
+        self._async: Any = None
 
     async def post(self, url: str, payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+        if self.blocking:
+            status, body, headers = self._post_blocking(url, payload)
+        else:
+            status, body, headers = await self._post_async(url, payload)
+        if status >= 400:
+            detail = body[:200].decode("utf-8", "replace")
+            raise RemoteProviderError(f"POST {url} answered HTTP {status}: {detail}")
+        return body, headers
+
+    def _post_blocking(
+        self, url: str, payload: dict[str, Any]
+    ) -> tuple[int, bytes, dict[str, str]]:
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        data = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        key = (parts.scheme, parts.netloc)
+        for attempt in (1, 2):
+            connection = self._connections.get(key)
+            if connection is None:
+                kind = (
+                    http.client.HTTPSConnection
+                    if parts.scheme == "https"
+                    else http.client.HTTPConnection
+                )
+                connection = kind(parts.netloc, timeout=self.timeout)
+                self._connections[key] = connection
+            try:
+                connection.request("POST", target, data, headers)
+                response = connection.getresponse()
+                body = response.read()
+            except TimeoutError as exc:
+                self._drop(key)
+                raise RemoteProviderError(
+                    f"POST {url} did not answer within {self.timeout:g} s"
+                ) from exc
+            except (OSError, http.client.HTTPException) as exc:
+                self._drop(key)
+                if attempt == 1 and isinstance(
+                    exc, http.client.RemoteDisconnected | BrokenPipeError
+                ):
+                    continue  # the server closed an idle kept-alive connection: reconnect
+                raise RemoteProviderError(f"POST {url} failed: {exc}") from exc
+            if response.will_close:
+                self._drop(key)
+            return response.status, body, {k.lower(): v for k, v in response.getheaders()}
+        raise RemoteProviderError(f"POST {url} failed: the connection kept closing")
+
+    async def _post_async(
+        self, url: str, payload: dict[str, Any]
+    ) -> tuple[int, bytes, dict[str, str]]:
         import httpx
 
+        if self._async is None:
+            # verify=False only for plain http URLs: there is no TLS context to build then.
+            self._async = httpx.AsyncClient(timeout=self.timeout, verify=self.tls)
         try:
-            if isinstance(self.client, httpx.Client):
-                response = self.client.post(url, json=payload)
-            else:
-                response = await self.client.post(url, json=payload)
+            response = await self._async.post(url, json=payload)
         except httpx.TimeoutException as exc:
             raise RemoteProviderError(
                 f"POST {url} did not answer within {self.timeout:g} s"
             ) from exc
         except httpx.HTTPError as exc:
             raise RemoteProviderError(f"POST {url} failed: {exc}") from exc
-        if response.status_code >= 400:
-            detail = response.content[:200].decode("utf-8", "replace")
-            raise RemoteProviderError(f"POST {url} answered HTTP {response.status_code}: {detail}")
-        return response.content, {k.lower(): v for k, v in response.headers.items()}
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        return response.status_code, response.content, headers
+
+    def _drop(self, key: tuple[str, str]) -> None:
+        connection = self._connections.pop(key, None)
+        if connection is not None:
+            connection.close()
 
     async def aclose(self) -> None:
-        import httpx
-
-        if isinstance(self.client, httpx.Client):
-            self.client.close()
-        else:
-            await self.client.aclose()
+        for key in list(self._connections):
+            self._drop(key)
+        if self._async is not None:
+            await self._async.aclose()
+            self._async = None
 
 
 def message_to_json(message: MessageContents) -> dict[str, Any]:
