@@ -5,7 +5,7 @@ A WebSocket exchange is a ``Synchronous/Messages`` interaction with ``"transport
 are what the provider sends back. The path to connect to is kept under
 ``comments.websocket.path``. ``comments`` is free-form in V4 and every Pact implementation
 loads it and writes it back as it is, so the file stays valid for tools that do not know
-WebSockets: they load the interaction and skip a transport they cannot run.
+WebSockets: they load it, and keep the path when they rewrite it.
 """
 
 from __future__ import annotations
