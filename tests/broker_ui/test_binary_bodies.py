@@ -105,3 +105,26 @@ def test_the_pact_page_shows_the_decoded_fields(broker: str) -> None:
     length = '<span class="j-key">&#34;length&#34;: </span><span class="j-number">3.0</span>'
     assert length in html
     assert 'title="{&#34;match&#34;: &#34;number&#34;} at $.rectangle.length"' in html
+
+
+def test_the_transport_and_its_method_or_path_are_shown() -> None:
+    _, views = _views(JVM_MIXED)
+    grpc_view = next(v for v in views if v.kind == "sync-message")
+    assert grpc_view.comments[0] == "Over gRPC: .area_calculator.Calculator/calculateOne"
+    doc = {
+        "consumer": {"name": "c"},
+        "provider": {"name": "p"},
+        "interactions": [
+            {
+                "type": "Synchronous/Messages",
+                "description": "a lookup",
+                "transport": "websocket",
+                "comments": {"websocket": {"path": "/ws/users"}, "text": ["by socket"]},
+                "request": {"contents": {"content": {"a": 1}, "contentType": "application/json"}},
+                "response": [],
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
+    [view] = interactions(parse_pact(doc), doc)
+    assert view.comments == ["Over WebSocket: /ws/users", "by socket"]

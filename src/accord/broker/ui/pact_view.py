@@ -215,7 +215,24 @@ def _comments(interaction: Interaction) -> tuple[str | None, list[str]]:
     test_name = comments.get("testname")
     text = comments.get("text")
     lines = [str(t) for t in text] if isinstance(text, list) else []
-    return (str(test_name) if test_name else None), lines
+    where = _transport_line(interaction)
+    return (str(test_name) if test_name else None), ([where] if where else []) + lines
+
+
+def _transport_line(interaction: Interaction) -> str | None:
+    """``Over gRPC: .pkg.Service/Method`` or ``Over WebSocket: /ws/path``, when recorded."""
+    transport = interaction.transport
+    if not transport or transport in ("http", "https"):
+        return None
+    if transport == "grpc":
+        protobuf = interaction.plugin_config.get("protobuf")
+        service = protobuf.get("service") if isinstance(protobuf, dict) else None
+        return f"Over gRPC: {service}" if service else "Over gRPC"
+    if transport == "websocket":
+        entry = interaction.comments.get("websocket")
+        path = entry.get("path") if isinstance(entry, dict) else None
+        return f"Over WebSocket: {path}" if path else "Over WebSocket"
+    return f"Transport: {transport}"
 
 
 def _schemas(pact: PactModel, interaction: Interaction) -> SchemaSource | None:
