@@ -350,3 +350,24 @@ def test_a_bug_while_answering_fails_the_test_with_its_reason(
     ):
         call(server.target, users_schema().method(GET_USER), {"id": 7})
     assert rpc.value.code() is grpc.StatusCode.INTERNAL
+
+
+def test_without_grpcio_serving_and_verifying_say_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from accord import Verifier
+    from accord.errors import MissingExtraError
+
+    pact = _pact(tmp_path)
+    _declare_get_user(pact)
+    monkeypatch.setitem(sys.modules, "grpc", None)
+    hint = r"needs the 'grpcio' package, which is not installed: pip install 'accord\[grpc\]'"
+    with pytest.raises(MissingExtraError, match=r"the gRPC mock server " + hint):
+        pact.serve(transport="grpc").start()
+    with pytest.raises(MissingExtraError, match=r"verifying gRPC interactions " + hint):
+        Verifier("grpcprovider").verify(
+            REAL / "pact-go" / "grpcconsumer-grpcprovider.json",
+            transports={"grpc": "127.0.0.1:1"},
+        )
