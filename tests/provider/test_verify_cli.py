@@ -251,10 +251,8 @@ def test_named_transports_on_the_command_line(
 ) -> None:
     base = [str(mixed_file), "--provider", PROVIDER, "--app", APP]
     assert verify(*base, "--transport", f"http={provider_url}") == 0, capsys.readouterr().out
-    assert verify(*base, "--transport", "grpc=127.0.0.1:50051") == 2
-    assert "the 'grpc' transport is not available in this version of accord" in (
-        capsys.readouterr().err
-    )
+    assert verify(*base, "--transport", "pigeon=coop") == 2
+    assert "unknown transport 'pigeon' (available: " in capsys.readouterr().err
     assert verify(*base, "--transport", "grpc") == 2
     assert "--transport 'grpc' must look like NAME=TARGET" in capsys.readouterr().err
 

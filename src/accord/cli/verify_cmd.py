@@ -58,7 +58,8 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME=TARGET",
-        help="a named transport, e.g. http=http://127.0.0.1:8000 or message=URL (repeatable)",
+        help="a named transport, e.g. grpc=127.0.0.1:50051, websocket=ws://127.0.0.1:8000, "
+        "http=http://127.0.0.1:8000 or message=URL (repeatable)",
     )
     how.add_argument(
         "--custom-header",

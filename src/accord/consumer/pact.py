@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from accord.consumer.builder import MessageBuilder
 from accord.consumer.http_builder import HttpInteractionBuilder
@@ -29,7 +29,16 @@ from accord.model.pact import Pact as PactModel
 from accord.model.write import spec_string, write_pact
 
 if TYPE_CHECKING:
+    import os
+
+    from accord.consumer.grpc_builder import GrpcInteractionBuilder
+    from accord.consumer.grpc_server import GrpcMockServer
     from accord.consumer.mock_server import MockServer
+    from accord.consumer.websocket_builder import WebSocketInteractionBuilder
+    from accord.consumer.websocket_server import WebSocketMockServer
+
+TRANSPORTS = ("http", "grpc", "websocket")
+"""What :meth:`Pact.serve` can stand in for."""
 
 Handler = Callable[[Any], Any] | Callable[[Any], Awaitable[Any]]
 """Takes a :class:`Message` (asynchronous messages) or a :class:`SyncExchange` (sync ones)."""
@@ -71,6 +80,9 @@ class Pact:
         self.pact_dir = Path(pact_dir)
         self._builders: list[MessageBuilder | SyncMessageBuilder] = []
         self._http: list[HttpInteractionBuilder] = []
+        self._grpc: list[GrpcInteractionBuilder] = []
+        self._websocket: list[WebSocketInteractionBuilder] = []
+        self._plugin_metadata: dict[str, Any] = {}
         self._verified: list[Interaction] = []
 
     def expects_to_receive(self, description: str) -> MessageBuilder:
@@ -96,14 +108,67 @@ class Pact:
         self._http.append(builder)
         return builder
 
+    def grpc(
+        self,
+        description: str,
+        *,
+        proto: str | os.PathLike[str] | Any,
+        service: str,
+        include_paths: tuple[str | os.PathLike[str], ...] = (),
+    ) -> GrpcInteractionBuilder:
+        """Declare a unary gRPC call: ``proto`` is a ``.proto`` path (compiled in process,
+        no ``protoc`` needed) or a ``FileDescriptorSet``; ``service`` is ``pkg.Service/Method``.
+        Prove it with ``pact.serve(transport="grpc")``. Needs ``accord[grpc]``."""
+        from accord.consumer.grpc_builder import GrpcInteractionBuilder, load_schema
+
+        self._need_v4("gRPC interaction", description)
+        builder = GrpcInteractionBuilder(description, load_schema(proto, include_paths), service)
+        self._grpc.append(builder)
+        return builder
+
+    def websocket(self, description: str, *, path: str) -> WebSocketInteractionBuilder:
+        """Declare a WebSocket exchange on ``path``: a message the consumer sends and the
+        message(s) it needs back. Prove it with ``pact.serve(transport="websocket")``."""
+        from accord.consumer.websocket_builder import WebSocketInteractionBuilder
+
+        self._need_v4("WebSocket interaction", description)
+        builder = WebSocketInteractionBuilder(description, path)
+        self._websocket.append(builder)
+        return builder
+
+    def _need_v4(self, what: str, description: str) -> None:
+        if self.spec != "4.0":
+            raise AccordError(
+                f"{what} {description!r}: synchronous messages exist only in V4 pacts; "
+                f"this pact is written as {self.spec}"
+            )
+
+    @overload
     def serve(
         self,
         *,
+        transport: Literal["http"] = "http",
         port: int = 0,
         cors: bool = False,
         tls: bool = False,
         max_body_size: int | None = None,
-    ) -> MockServer:
+    ) -> MockServer: ...
+
+    @overload
+    def serve(self, *, transport: Literal["grpc"], port: int = 0) -> GrpcMockServer: ...
+
+    @overload
+    def serve(self, *, transport: Literal["websocket"], port: int = 0) -> WebSocketMockServer: ...
+
+    def serve(
+        self,
+        *,
+        transport: str = "http",
+        port: int = 0,
+        cors: bool = False,
+        tls: bool = False,
+        max_body_size: int | None = None,
+    ) -> MockServer | GrpcMockServer | WebSocketMockServer:
         """A mock server for the HTTP interactions not yet proven; use ``with`` or ``async with``.
 
         It listens on ``127.0.0.1`` (``port=0`` picks a free port; see ``server.url``) and
@@ -116,7 +181,21 @@ class Pact:
         a certificate made for this run (``server.ca_path``, ``server.ssl_context``; needs
         ``accord[tls]``); a request body over ``max_body_size`` bytes (16 MiB by default)
         is answered with 413 and fails the test.
+
+        ``transport="grpc"`` serves the gRPC interactions instead (a real grpcio server;
+        ``server.target`` is ``127.0.0.1:PORT``), ``transport="websocket"`` the WebSocket
+        ones (``server.url`` is ``ws://127.0.0.1:PORT``); on exit each names every
+        unexpected, mismatched or missing call the same way.
         """
+        if transport == "grpc":
+            return self._serve_grpc(port)
+        if transport == "websocket":
+            return self._serve_websocket(port)
+        if transport != "http":
+            raise AccordError(
+                f"serve(transport={transport!r}): unknown transport "
+                f"(choose one of {', '.join(TRANSPORTS)})"
+            )
         from accord.consumer.mock_server import DEFAULT_MAX_BODY, MockServer  # h11 loads here
 
         built = [(builder, builder.build()) for builder in self._http]
@@ -135,6 +214,42 @@ class Pact:
             max_body_size=DEFAULT_MAX_BODY if max_body_size is None else max_body_size,
             on_success=served,
         )
+
+    def _serve_grpc(self, port: int) -> GrpcMockServer:
+        from accord.consumer.grpc_server import GrpcExpectation, GrpcMockServer
+
+        built = [(builder, builder.build()) for builder in self._grpc]
+
+        def served(matched: list[SyncMessage]) -> None:
+            done = {id(interaction) for interaction in matched}
+            for builder, interaction in built:
+                if id(interaction) in done:
+                    self._add_plugin(builder.plugin_entry())
+            proven = {id(builder) for builder, i in built if id(i) in done}
+            self._grpc = [b for b in self._grpc if id(b) not in proven]
+            self._verified.extend(matched)
+
+        expectations = [GrpcExpectation(i, b.method, b.schema) for b, i in built]
+        return GrpcMockServer(expectations, port=port, on_success=served)
+
+    def _serve_websocket(self, port: int) -> WebSocketMockServer:
+        from accord.consumer.websocket_server import WebSocketMockServer
+
+        built = [(builder, builder.build()) for builder in self._websocket]
+
+        def served(matched: list[SyncMessage]) -> None:
+            done = {id(interaction) for interaction in matched}
+            proven = {id(builder) for builder, i in built if id(i) in done}
+            self._websocket = [b for b in self._websocket if id(b) not in proven]
+            self._verified.extend(matched)
+
+        return WebSocketMockServer([i for _, i in built], port=port, on_success=served)
+
+    def _add_plugin(self, entry: dict[str, Any]) -> None:
+        """Record a plugin's pact-level configuration (merged by plugin and key)."""
+        from accord.schemas.plugin_shapes import add_plugin_entry
+
+        add_plugin_entry(self._plugin_metadata, entry)
 
     @property
     def interactions(self) -> list[Interaction]:
@@ -225,7 +340,12 @@ class Pact:
 
     def model(self) -> PactModel:
         """The verified interactions as a pact model."""
-        return PactModel(self.consumer, self.provider, list(self._verified), spec_version=self.spec)
+        metadata: dict[str, Any] = {}
+        if self._plugin_metadata.get("plugins"):
+            metadata["plugins"] = [dict(p) for p in self._plugin_metadata["plugins"]]
+        return PactModel(
+            self.consumer, self.provider, list(self._verified), metadata, spec_version=self.spec
+        )
 
     def write(self, directory: str | Path | None = None, *, overwrite: bool = False) -> Path:
         """Merge the verified interactions into ``{consumer}-{provider}.json``.
@@ -239,8 +359,11 @@ class Pact:
                 f"not written, never verified: {names}. Call pact.verify(handler) first.",
                 stacklevel=2,
             )
-        if self._http:
-            names = ", ".join(repr(b.description) for b in self._http)
+        unserved = [b.description for b in self._http]
+        unserved += [b.description for b in self._grpc]
+        unserved += [b.description for b in self._websocket]
+        if unserved:
+            names = ", ".join(repr(d) for d in unserved)
             warnings.warn(
                 f"not written, never matched by a request to pact.serve(): {names}.",
                 stacklevel=2,

@@ -237,6 +237,7 @@ async def _verify_one(
     active: list[ActiveState] = []
     try:
         verify_kind = verifier_for(interaction)
+        ctx.pact = loaded.pact
         values = await _set_up(interaction, states, active, result, settings.missing_state)
         await verify_kind(interaction, ctx, values, result)
     except (StateError, InteractionError) as exc:

@@ -76,6 +76,8 @@ class BodyView:
     size: int = 0
     """Bytes of a binary body (only the start of it is shown)."""
     unattached: list[Note] = field(default_factory=list)
+    decoded: str = ""
+    """For a protobuf or Avro body: how it was decoded for display (or why it was not)."""
 
 
 # --- paths --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.broker.ui.annotate import (
     BodyView,
@@ -21,6 +21,8 @@ from accord.broker.ui.annotate import (
     rule_notes,
     value_kind,
 )
+from accord.broker.ui.binary_view import schema_body_view
+from accord.model.body import Body
 from accord.model.pact import (
     AsyncMessage,
     HttpInteraction,
@@ -33,6 +35,9 @@ from accord.model.pact import (
 )
 from accord.model.pact import Pact as PactModel
 from accord.model.rules import Generators, MatchingRules
+
+if TYPE_CHECKING:
+    from accord.schemas.in_pact import SchemaSource
 
 KINDS = {
     "http": "HTTP",
@@ -127,7 +132,18 @@ def _keyed_fields(
     return fields, unattached
 
 
-def _request(request: HttpRequest) -> Part:
+def _body(
+    body: Body | None,
+    rules: MatchingRules,
+    generators: Generators,
+    schemas: SchemaSource | None,
+    part: str | None,
+) -> BodyView | None:
+    decoded = schema_body_view(body, rules, generators, schemas, part)
+    return decoded if decoded is not None else body_view(body, rules, generators)
+
+
+def _request(request: HttpRequest, schemas: SchemaSource | None = None) -> Part:
     rules, generators = request.matching_rules, request.generators
     line = f"{request.method.upper()} {request.path}"
     part = Part(
@@ -141,11 +157,11 @@ def _request(request: HttpRequest) -> Part:
         part.query = [Field("(raw query)", request.raw_query)]
     part.fields, unattached = _keyed_fields(request.headers or {}, "header", rules, generators)
     part.unattached = unattached_query + unattached
-    part.body = body_view(request.body, rules, generators)
+    part.body = _body(request.body, rules, generators, schemas, "request")
     return part
 
 
-def _response(response: HttpResponse) -> Part:
+def _response(response: HttpResponse, schemas: SchemaSource | None = None) -> Part:
     rules, generators = response.matching_rules, response.generators
     status = "(any status)" if response.status is None else str(response.status)
     part = Part(
@@ -156,28 +172,40 @@ def _response(response: HttpResponse) -> Part:
     part.fields, part.unattached = _keyed_fields(
         response.headers or {}, "header", rules, generators
     )
-    part.body = body_view(response.body, rules, generators)
+    part.body = _body(response.body, rules, generators, schemas, "response")
     return part
 
 
-def _message(message: MessageContents, title: str) -> Part:
+def _message(
+    message: MessageContents,
+    title: str,
+    schemas: SchemaSource | None = None,
+    part_name: str | None = None,
+) -> Part:
     rules, generators = message.matching_rules, message.generators
     part = Part(title, fields_title="Metadata")
     part.fields, part.unattached = _keyed_fields(message.metadata, "metadata", rules, generators)
-    part.body = body_view(message.contents, rules, generators)
+    body = message.contents
+    if body is not None and body.content_type is None and message.content_type:
+        body = Body(body.content, message.content_type, body.hint)
+    part.body = _body(body, rules, generators, schemas, part_name)
     return part
 
 
-def _parts(interaction: Interaction) -> tuple[str, list[Part]]:
+def _parts(interaction: Interaction, schemas: SchemaSource | None = None) -> tuple[str, list[Part]]:
     if isinstance(interaction, HttpInteraction):
-        return "http", [_request(interaction.request), _response(interaction.response)]
+        return "http", [
+            _request(interaction.request, schemas),
+            _response(interaction.response, schemas),
+        ]
     if isinstance(interaction, AsyncMessage):
-        return "message", [_message(interaction.message, "Message")]
+        return "message", [_message(interaction.message, "Message", schemas)]
     if isinstance(interaction, SyncMessage):
-        parts = [_message(interaction.request, "Request message")]
+        parts = [_message(interaction.request, "Request message", schemas, "request")]
         many = len(interaction.response) > 1
         for number, response in enumerate(interaction.response, 1):
-            parts.append(_message(response, f"Response message {number}" if many else "Response"))
+            title = f"Response message {number}" if many else "Response"
+            parts.append(_message(response, title, schemas, "response"))
         return "sync-message", parts
     return "unknown", []
 
@@ -187,7 +215,33 @@ def _comments(interaction: Interaction) -> tuple[str | None, list[str]]:
     test_name = comments.get("testname")
     text = comments.get("text")
     lines = [str(t) for t in text] if isinstance(text, list) else []
-    return (str(test_name) if test_name else None), lines
+    where = _transport_line(interaction)
+    return (str(test_name) if test_name else None), ([where] if where else []) + lines
+
+
+def _transport_line(interaction: Interaction) -> str | None:
+    """``Over gRPC: .pkg.Service/Method`` or ``Over WebSocket: /ws/path``, when recorded."""
+    transport = interaction.transport
+    if not transport or transport in ("http", "https"):
+        return None
+    if transport == "grpc":
+        protobuf = interaction.plugin_config.get("protobuf")
+        service = protobuf.get("service") if isinstance(protobuf, dict) else None
+        return f"Over gRPC: {service}" if service else "Over gRPC"
+    if transport == "websocket":
+        entry = interaction.comments.get("websocket")
+        path = entry.get("path") if isinstance(entry, dict) else None
+        return f"Over WebSocket: {path}" if path else "Over WebSocket"
+    return f"Transport: {transport}"
+
+
+def _schemas(pact: PactModel, interaction: Interaction) -> SchemaSource | None:
+    """The protobuf/Avro schemas the pact carries for the interaction (read lazily)."""
+    if not pact.metadata.get("plugins") and not interaction.plugin_config:
+        return None
+    from accord.schemas.in_pact import schemas_for
+
+    return schemas_for(pact, interaction)
 
 
 def raw_items(doc: dict[str, Any], spec_version: str) -> list[Any]:
@@ -208,7 +262,7 @@ def interactions(pact: PactModel, doc: dict[str, Any]) -> list[InteractionView]:
         raw = []
     out = []
     for number, interaction in enumerate(pact.interactions, 1):
-        kind, parts = _parts(interaction)
+        kind, parts = _parts(interaction, _schemas(pact, interaction))
         test_name, comments = _comments(interaction)
         states = [
             State(s.name, tuple((k, _value(v)) for k, v in s.params.items()))

@@ -7,18 +7,24 @@ and one entry in :data:`KINDS`, not a branch in the run loop.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, SyncMessage
+from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, Pact, SyncMessage
 from accord.provider.errors import InteractionError
 from accord.provider.results import InteractionResult
 from accord.provider.transports import HttpTransport, MessageTransport, is_http_transport_name
 
+if TYPE_CHECKING:
+    from accord.schemas.in_pact import PactSchemas
+
 HTTP = "HTTP"
 ASYNC_MESSAGE = "async message"
 SYNC_MESSAGE = "sync message"
+GRPC = "gRPC"
+WEBSOCKET = "WebSocket"
 
 
 @dataclass(slots=True)
@@ -30,6 +36,19 @@ class KindContext:
     named: dict[str, Any] = field(default_factory=dict)
     """Transports given by name (``verify(transports={...})``), keyed by transport name."""
     verbose: bool = False
+    pact: Pact | None = None
+    """The pact of the interaction being verified (its schemas, for binary contents)."""
+
+    def schemas(self, interaction: Interaction) -> PactSchemas | None:
+        """The protobuf/Avro schemas the interaction's pact carries, if any (lazy)."""
+        if self.pact is None or not (
+            self.pact.metadata.get("plugins") or interaction.plugin_config
+        ):
+            return None
+        from accord.schemas.in_pact import schemas_for
+
+        found = schemas_for(self.pact, interaction)
+        return found if found else None
 
     def message_transport(self, interaction: Interaction) -> MessageTransport:
         """The named transport the interaction says it travels on, else the default one.
@@ -62,13 +81,24 @@ def kind_of(interaction: Interaction) -> str:
     if isinstance(interaction, AsyncMessage):
         return ASYNC_MESSAGE
     if isinstance(interaction, SyncMessage):
-        return SYNC_MESSAGE
+        return _BY_TRANSPORT.get(interaction.transport or "", (SYNC_MESSAGE, ""))[0]
     return interaction.type or "unknown"
+
+
+_BY_TRANSPORT = {
+    "grpc": (GRPC, "accord.provider.kinds.grpc_call"),
+    "websocket": (WEBSOCKET, "accord.provider.kinds.websocket_exchange"),
+}
+"""Synchronous messages whose transport has its own kind verifier (module imported on use)."""
 
 
 def verifier_for(interaction: Interaction) -> KindVerifier:
     """The kind verifier for ``interaction``; unknown kinds are a one-line error."""
     from accord.provider.kinds import async_message, http, sync_message
+
+    if isinstance(interaction, SyncMessage) and interaction.transport in _BY_TRANSPORT:
+        module = importlib.import_module(_BY_TRANSPORT[interaction.transport][1])
+        return module.verify  # type: ignore[no-any-return]
 
     kinds: dict[type[Interaction], KindVerifier] = {
         HttpInteraction: http.verify,

@@ -31,7 +31,7 @@ async def verify(
         raise InteractionError(f"the provider produced no message for {call.description!r}")
     actual = produced[0]
     expected = expected_message(interaction.message, values)
-    result.mismatches = compare_message(expected, actual)
+    result.mismatches = compare_message(expected, actual, schemas=ctx.schemas(interaction))
     if result.mismatches:
         result.outcome = Outcome.FAILED
     if ctx.verbose:

@@ -19,6 +19,10 @@ async def verify(
 ) -> None:
     transport = ctx.http_transport(interaction)
     actual = await transport.send(outgoing_request(interaction.request, values))
-    result.mismatches = compare_response(expected_response(interaction.response, values), actual)
+    result.mismatches = compare_response(
+        expected_response(interaction.response, values),
+        actual,
+        schemas=ctx.schemas(interaction),
+    )
     if result.mismatches:
         result.outcome = Outcome.FAILED

@@ -56,7 +56,7 @@ async def verify(
         )
     several = len(expected) > 1
     for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
-        found = compare_message(want, got)
+        found = compare_message(want, got, schemas=ctx.schemas(interaction), part="response")
         if several:
             found = [replace(m, message=f"response {index + 1}: {m.message}") for m in found]
         mismatches += found

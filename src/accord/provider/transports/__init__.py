@@ -78,10 +78,12 @@ FACTORIES: dict[str, str] = {
     "https": "accord.provider.transports.http_replay:from_target",
     "app": "accord.provider.transports.asgi_wsgi:from_target",
     "message": "accord.provider.transports.message_protocol:from_target",
+    "grpc": "accord.provider.transports.grpc:from_target",
+    "websocket": "accord.provider.transports.websocket:from_target",
 }
 """Transport name -> ``"module:factory"``; ``factory(target, options)`` builds it."""
 
-PLANNED = ("grpc", "websocket")
+PLANNED: tuple[str, ...] = ()
 """Transports named in the product plan that this version of accord cannot verify yet."""
 
 
