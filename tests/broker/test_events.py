@@ -3,7 +3,8 @@ after the transaction that made them has committed, and never about failed reque
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -32,6 +33,22 @@ def listening_broker(database_url: str, heard: list[BrokerEvent]) -> Iterator[Br
         client.close()
 
 
+def _heard_within(
+    heard: list[BrokerEvent], wanted: Callable[[BrokerEvent], bool], count: int
+) -> list[BrokerEvent]:
+    """The events ``wanted`` picks once ``count`` have arrived (or what came within 10 s).
+
+    Events are delivered after the response is sent, so a client can get its answer a
+    moment before the listener hears of it.
+    """
+    deadline = time.monotonic() + 10
+    while True:
+        found = [e for e in heard if wanted(e)]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.01)
+
+
 def test_publication_and_verification_events(
     listening_broker: BrokerClient, heard: list[BrokerEvent], names: Names
 ) -> None:
@@ -39,7 +56,9 @@ def test_publication_and_verification_events(
     foo, bar = names("Foo"), names("Bar")
     broker.publish(foo, "1", [message_pact(foo, bar, "a")], branch="main", tags=["dev"])
     broker.publish(foo, "2", [message_pact(foo, bar, "a")])
-    published = [e for e in heard if isinstance(e, ContractPublished) and e.consumer == foo]
+    published = _heard_within(
+        heard, lambda e: isinstance(e, ContractPublished) and e.consumer == foo, 2
+    )
     assert [(e.consumer_version, e.content_changed) for e in published] == [
         ("1", True),
         ("2", False),
@@ -50,7 +69,9 @@ def test_publication_and_verification_events(
     assert broker.http.get(published[0].pact_url).status_code == 200
 
     broker.verify(broker.pact(bar, foo, "1"), "7", success=False)
-    [verified] = [e for e in heard if isinstance(e, VerificationPublished) and e.consumer == foo]
+    [verified] = _heard_within(
+        heard, lambda e: isinstance(e, VerificationPublished) and e.consumer == foo, 1
+    )
     assert (verified.provider, verified.provider_version, verified.success) == (bar, "7", False)
 
 
@@ -59,6 +80,8 @@ def test_no_event_for_a_refused_write(
 ) -> None:
     foo, bar = names("Foo"), names("Bar")
     listening_broker.publish(foo, "1", [message_pact(foo, bar, "a")])
+    _heard_within(heard, lambda e: getattr(e, "consumer", None) == foo, 1)
     before = len(heard)
     listening_broker.publish(foo, "1", [message_pact(foo, bar, "changed")], expect=409)
+    time.sleep(0.2)  # long enough for an event that should not exist to arrive
     assert len(heard) == before
