@@ -44,7 +44,9 @@ def compare_bodies(
                 actual_type,
             )
         ]
-    if is_json_type(expected.content_type) or isinstance(expected.content, dict | list):
+    if is_json_type(expected.content_type) or (
+        isinstance(expected.content, dict | list) and not _names_other_type(expected_type)
+    ):
         try:
             expected_value = _as_json(expected)
         except ValueError as exc:
@@ -81,6 +83,17 @@ def compare_bodies(
             )
         ]
     return []
+
+
+def _names_other_type(media: str) -> bool:
+    """A structured body under a type the reference has no body matcher for (e.g. thrift).
+
+    The Rust core compares such a body as text, whatever rules the body paths carry.
+    """
+    return bool(media) and not (is_xml_type(media) or media.startswith(_MATCHED_ELSEWHERE))
+
+
+_MATCHED_ELSEWHERE = ("multipart/", "application/x-www-form-urlencoded")
 
 
 def _compatible(expected: str, actual: str) -> bool:

@@ -86,6 +86,10 @@ class JsonComparison:
         if rule_list is not None and not _only_equality(rule_list):
             for rule in rule_list.rules:
                 name = rule_name(rule)
+                if name in ("values", "eachValue") and not node.exact:
+                    # As in the Rust core, a values matcher governs only the map it names;
+                    # cascaded to the maps below, their keys are compared as usual.
+                    continue
                 if name == "values":
                     walk_keys = False
                     self._each_value_like(expected, actual, location, node, None)
