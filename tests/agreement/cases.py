@@ -124,7 +124,7 @@ def _textual(content_type: str | None) -> bool:
     return base.startswith("text/") or "json" in base or "xml" in base or base.endswith("thrift")
 
 
-def _http_part(where: str, part: Any, v4: bool, legacy_rules: Any) -> Part | None:
+def _http_part(where: str, part: Any, v4: bool, legacy_key: str) -> Part | None:
     if not isinstance(part, dict) or part.get("body") is None:
         return None
     content_type = _header(part.get("headers"), "content-type")
@@ -139,7 +139,7 @@ def _http_part(where: str, part: Any, v4: bool, legacy_rules: Any) -> Part | Non
             content_type = "application/json" if not isinstance(body, str) else None
     if not _textual(content_type):
         return None
-    rules = part.get("matchingRules", legacy_rules)
+    rules = part.get("matchingRules", part.get(legacy_key))
     return Part(where, body, content_type, _body_rules(rules))
 
 
@@ -183,19 +183,9 @@ def parts_of(document: dict[str, Any]) -> list[Part]:
         if kind in ("Synchronous/HTTP", ""):
             if "request" in item or "response" in item:
                 v4 = bool(kind)
-                out.append(
-                    _http_part(
-                        at + ".request", item.get("request"), v4, item.get("requestMatchingRules")
-                    )
-                )
-                out.append(
-                    _http_part(
-                        at + ".response",
-                        item.get("response"),
-                        v4,
-                        item.get("responseMatchingRules"),
-                    )
-                )
+                request, response = item.get("request"), item.get("response")
+                out.append(_http_part(at + ".request", request, v4, "requestMatchingRules"))
+                out.append(_http_part(at + ".response", response, v4, "responseMatchingRules"))
             else:
                 out.append(_message_part(at, item, v4=False))
         elif kind == "Asynchronous/Messages":
@@ -313,7 +303,7 @@ def mutations(part: Part) -> Iterator[tuple[str, Any]]:
     body = part.body
     yield "as written", body
     if isinstance(body, str):
-        if part.content_type and "xml" in part.content_type or body.lstrip().startswith("<"):
+        if (part.content_type and "xml" in part.content_type) or body.lstrip().startswith("<"):
             yield from _xml_variants(body)
         else:
             yield "text changed", body + " and more"

@@ -66,7 +66,9 @@ class RuleIndex:
 
     def __init__(self, rules: dict[str, RuleList] | None) -> None:
         self._compiled: list[tuple[tuple[Token, ...], RuleList]] = [
-            (parse_path(expression), rule_list) for expression, rule_list in (rules or {}).items()
+            (parse_path(expression), rule_list)
+            for expression, rule_list in (rules or {}).items()
+            if expression.startswith("$")  # other keys (``column:1``) belong to plugins
         ]
         self.index_sensitive = any(
             isinstance(token, int) for tokens, _ in self._compiled for token in tokens

@@ -14,7 +14,10 @@ from __future__ import annotations
 import importlib
 import random
 import re
+from functools import lru_cache
 from typing import Any
+
+from accord.matching.values import python_regex
 
 __all__ = ["example_for_regex"]
 
@@ -39,17 +42,14 @@ _WIDE = [chr(c) for c in range(0xA1, 0x3000)]
 def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
     """Return a random string ``s`` such that ``re.fullmatch(pattern, s)`` succeeds.
 
-    Pass ``rng=random.Random(seed)`` for reproducible output (pact files should not churn
+    Java's ``\\Q...\\E`` quoting is honoured, as by the regex matcher. Pass
+    ``rng=random.Random(seed)`` for reproducible output (pact files should not churn
     between runs); with ``rng=None`` a fresh, OS-seeded generator is used.
 
     Raises ``ValueError`` if the pattern does not compile or no matching example could be
     produced (for example contradictory look-aheads such as ``(?=a)b``).
     """
-    try:
-        compiled = re.compile(pattern)
-        tree = _parser.parse(pattern)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    compiled, tree = _parsed(pattern)
     gen = rng if rng is not None else random.Random()
     icase = bool(compiled.flags & re.IGNORECASE)
     for _ in range(_ATTEMPTS):
@@ -61,6 +61,16 @@ def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
         if compiled.fullmatch(candidate) is not None:
             return candidate
     raise ValueError(f"could not generate a string matching regular expression {pattern!r}")
+
+
+@lru_cache(maxsize=1024)
+def _parsed(pattern: str) -> tuple[re.Pattern[str], Any]:
+    """The compiled pattern and its parse tree, once per pattern (parsing is the slow part)."""
+    python = python_regex(pattern)
+    try:
+        return re.compile(python), _parser.parse(python)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
 
 
 class _Walker:

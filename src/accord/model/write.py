@@ -195,6 +195,11 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
             "holds only asynchronous messages. Write spec V4 to mix interaction types."
         )
     message = interaction.message
+    if interaction.plugin_config or _is_plugin_type(message.content_type):
+        raise PactWriteError(
+            f"interaction {interaction.description!r} is a {message.content_type or 'plugin'} "
+            "message; its plugin configuration has no place in a V3 pact. Write spec V4."
+        )
     out: dict[str, Any] = dict(interaction.extra)
     out["description"] = interaction.description
     if interaction.provider_states:
@@ -210,7 +215,12 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
             out["contents"] = content
     metadata = dict(message.metadata)
     content_type = message.content_type
-    if content_type and not any(k.lower() in ("contenttype", "content-type") for k in metadata):
+    if (
+        content_type
+        and _needs_stated_type(body, content_type)
+        and not any(k.lower() in ("contenttype", "content-type") for k in metadata)
+    ):
+        # Only what a reader cannot infer (JSON needs no label; base64 bytes do).
         metadata["contentType"] = content_type
     out["metadata"] = metadata
     if message.matching_rules:
@@ -218,6 +228,25 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
     if message.generators:
         out["generators"] = message.generators.to_json()
     return out
+
+
+_PLUGIN_TYPES = ("application/protobuf", "application/grpc", "application/x-protobuf")
+
+
+def _is_plugin_type(content_type: str | None) -> bool:
+    base = (content_type or "").split(";", 1)[0].strip().lower()
+    return base.startswith(_PLUGIN_TYPES) or base.endswith("+protobuf")
+
+
+def _needs_stated_type(body: Body | None, content_type: str) -> bool:
+    """Whether a V3 message must state its content type for a reader to get it back.
+
+    JSON objects, arrays and numbers say what they are; strings (JSON, text or XML) and
+    bytes (written as base64) do not.
+    """
+    if body is None:
+        return False
+    return not is_json_type(content_type) or isinstance(body.content, str | bytes)
 
 
 def dumps_pact(pact: Pact, spec: str = V4) -> str:
