@@ -11,6 +11,7 @@ element or attribute.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import xml.etree.ElementTree as ET
@@ -158,10 +159,8 @@ def _message_part(where: str, item: Any, v4: bool) -> Part | None:
     if not _textual(content_type):
         return None
     if isinstance(body, str) and content_type and "json" in content_type:
-        try:
+        with contextlib.suppress(ValueError):
             body = json.loads(body)
-        except ValueError:
-            pass
     rules = item.get("matchingRules")
     return Part(
         where,
