@@ -11,6 +11,7 @@ import contextlib
 import json
 from typing import Any
 
+from accord._dsl.native import to_json_value
 from accord._dsl.term import Term, compile_value
 from accord.errors import MatcherError
 from accord.model.body import Body, is_json_type
@@ -51,7 +52,7 @@ def message_contents(
             if "$" in compiled.generators:
                 generators.add("metadata", key, compiled.generators["$"])
         else:
-            plain[key] = value
+            plain[key] = to_json_value(value, f"metadata {key!r}")
     return MessageContents(body, plain, rules, generators)
 
 
@@ -79,7 +80,13 @@ class MessageBuilder:
         return self
 
     def with_content(self, content: Any, content_type: str | None = None) -> MessageBuilder:
-        """The message body: JSON (with matchers), ``str`` text or ``bytes``."""
+        """The message body: JSON (with matchers), ``str`` text or ``bytes``.
+
+        Python values (Decimal, datetime, UUID, enums, dataclasses, pydantic models) become
+        the JSON they stand for; anything JSON cannot hold is refused here, not at write.
+        """
+        if not isinstance(content, str | bytes | bytearray) and content is not None:
+            compile_value(content)  # refuses what has no JSON form, naming the place
         self._content = content
         self._content_type = content_type
         return self
@@ -87,9 +94,17 @@ class MessageBuilder:
     def with_metadata(
         self, metadata: dict[str, Any] | None = None, **kwargs: Any
     ) -> MessageBuilder:
-        """Message metadata (topic, headers, content type...); matchers allowed."""
-        self._metadata.update(metadata or {})
-        self._metadata.update(kwargs)
+        """Message metadata (topic, headers, content type...); matchers allowed.
+
+        Values are JSON, as in every Pact implementation: ``bytes`` (a Kafka header as the
+        client gives it) is refused here with the way out, as is anything else JSON lacks.
+        """
+        for key, value in {**(metadata or {}), **kwargs}.items():
+            if isinstance(value, Term):
+                compile_value(value)
+                self._metadata[key] = value
+            else:
+                self._metadata[key] = to_json_value(value, f"metadata {key!r}")
         return self
 
     def with_key(self, key: str) -> MessageBuilder:
