@@ -114,17 +114,20 @@ class JsonComparison:
         node: RuleNode,
     ) -> None:
         missing = [key for key in expected if key not in actual]
-        unexpected = (
-            [] if self.allow_unexpected_keys else [key for key in actual if key not in expected]
-        )
-        if missing or unexpected:
-            if not expected and unexpected:
+        extra = [key for key in actual if key not in expected]
+        if missing:
+            # Name the keys, not two lists to diff; an extra key is often the same field
+            # renamed, so mention it even where extra keys are allowed.
+            message = f"missing {_keys_text(missing)}"
+            if extra:
+                message += f" (received {'unexpected ' if not self.allow_unexpected_keys else ''}"
+                message += f"{_keys_text(extra)} instead: renamed?)"
+            self.fail(location, message, expected, actual)
+        elif extra and not self.allow_unexpected_keys:
+            if not expected:
                 message = f"Expected an empty Map but received {show(actual)}"
             else:
-                message = (
-                    f"Expected a Map with keys [{', '.join(sorted(expected))}] "
-                    f"but received one with keys [{', '.join(sorted(actual))}]"
-                )
+                message = f"unexpected {_keys_text(extra)}"
             self.fail(location, message, expected, actual)
         for key, value in expected.items():
             if key in actual:
@@ -249,6 +252,13 @@ class JsonComparison:
             ]
         for failure in failures:
             self.fail(location, failure, expected, actual)
+
+
+def _keys_text(keys: list[str]) -> str:
+    """``key 'a'`` or ``keys 'a', 'b'``."""
+    shown = ", ".join(f"'{key}'" for key in keys[:5])
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    return f"key{'s' if len(keys) > 1 else ''} {shown}{more}"
 
 
 def _rule_lists(raw: dict[str, Any]) -> dict[str, RuleList]:
