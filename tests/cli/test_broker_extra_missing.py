@@ -23,9 +23,7 @@ sys.exit(main(["broker", {command!r}, "--database", "sqlite:///unused.sqlite3"])
 
 @pytest.mark.parametrize("module", ["uvicorn", "sqlalchemy", "starlette"])
 @pytest.mark.parametrize("command", ["serve", "migrate"])
-def test_a_missing_extra_prints_the_install_hint(
-    tmp_path: Path, module: str, command: str
-) -> None:
+def test_a_missing_extra_prints_the_install_hint(tmp_path: Path, module: str, command: str) -> None:
     done = subprocess.run(
         [sys.executable, "-c", PROGRAM.format(module=module, command=command)],
         capture_output=True,
