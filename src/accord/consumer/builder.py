@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from accord._dsl.native import to_json_value
-from accord._dsl.term import Term, compile_value
+from accord._dsl.term import Compiled, Term, compile_value
 from accord.errors import MatcherError
 from accord.model.body import Body, is_json_type
 from accord.model.pact import AsyncMessage, MessageContents, ProviderState
@@ -20,9 +20,16 @@ from accord.model.rules import Generators, MatchingRules
 
 
 def message_contents(
-    content: Any, content_type: str | None, metadata: dict[str, Any]
+    content: Any,
+    content_type: str | None,
+    metadata: dict[str, Any],
+    compiled: Compiled | None = None,
 ) -> MessageContents:
-    """Compile user content and metadata (terms allowed) into pact message contents."""
+    """Compile user content and metadata (terms allowed) into pact message contents.
+
+    ``compiled`` is the content already compiled (a builder compiles it when it is given,
+    to refuse bad values there); it is not compiled twice.
+    """
     rules = MatchingRules()
     generators = Generators()
     body: Body | None = None
@@ -35,7 +42,8 @@ def message_contents(
             if isinstance(content, str):
                 with contextlib.suppress(ValueError):
                     content = json.loads(content)
-            compiled = compile_value(content)
+                compiled = None
+            compiled = compiled or compile_value(content)
             body = Body(compiled.example, content_type or "application/json")
             for path, rule_list in compiled.rules.items():
                 rules.add("body", path, rule_list.rules, rule_list.combine)
@@ -66,6 +74,7 @@ class MessageBuilder:
         self._states: list[ProviderState] = []
         self._content: Any = None
         self._content_type: str | None = None
+        self._compiled: Compiled | None = None
         self._metadata: dict[str, Any] = {}
         self._key: str | None = None
         self._pending = False
@@ -85,8 +94,10 @@ class MessageBuilder:
         Python values (Decimal, datetime, UUID, enums, dataclasses, pydantic models) become
         the JSON they stand for; anything JSON cannot hold is refused here, not at write.
         """
+        self._compiled = None
         if not isinstance(content, str | bytes | bytearray) and content is not None:
-            compile_value(content)  # refuses what has no JSON form, naming the place
+            # compiled now, so what has no JSON form is refused here, naming the place
+            self._compiled = compile_value(content)
         self._content = content
         self._content_type = content_type
         return self
@@ -128,7 +139,9 @@ class MessageBuilder:
         return self
 
     def build(self) -> AsyncMessage:
-        contents = message_contents(self._content, self._content_type, self._metadata)
+        contents = message_contents(
+            self._content, self._content_type, self._metadata, self._compiled
+        )
         return AsyncMessage(
             description=self.description,
             provider_states=list(self._states),

@@ -106,8 +106,12 @@ def weight(tokens: tuple[Token, ...], location: Location) -> int:
     return total
 
 
+@lru_cache(maxsize=8192)
 def to_expression(location: Location) -> str:
-    """The canonical expression for a concrete location (used when writing rules)."""
+    """The canonical expression for a concrete location (used when writing rules).
+
+    Cached: a consumer test declares the same shapes message after message.
+    """
     out = []
     for position, segment in enumerate(location):
         if position == 0 and segment == "$":

@@ -125,6 +125,16 @@ class _Walker:
 
     def _char_class(self, items: Any) -> str:
         """Pick a member of a ``[...]`` class, preferring printable ASCII over anything else."""
+        key = (repr(items), self.icase)
+        options = _CLASS_OPTIONS.get(key)
+        if options is None:
+            options = self._class_options(items)
+            if len(_CLASS_OPTIONS) < _CLASS_CACHE_SIZE:
+                _CLASS_OPTIONS[key] = options
+        return self._pick(options)
+
+    def _class_options(self, items: Any) -> list[str]:
+        """Every character a class allows from the first pool that has any (the slow part)."""
         negate = bool(items) and items[0][0] == _c.NEGATE
         body = items[1:] if negate else items
 
@@ -135,17 +145,23 @@ class _Walker:
         for pool in (_PRINTABLE, _WHITESPACE):
             options = [ch for ch in pool if member(ch)]
             if options:
-                return self._pick(options)
+                return options
         if not negate:
             explicit = _explicit_chars(body)
             if explicit:
-                return self._pick(explicit)
-        return self._pick([ch for ch in _WIDE if member(ch)])
+                return explicit
+        return [ch for ch in _WIDE if member(ch)]
 
     def _pick(self, options: list[str]) -> str:
         if not options:
             raise ValueError("character class matches no character we can generate")
         return self.rng.choice(options)
+
+
+_CLASS_OPTIONS: dict[tuple[str, bool], list[str]] = {}
+"""A class's allowed characters, by the class's parse and case folding: examples for the
+same pattern are made over and over (a consumer test per message), the class never changes."""
+_CLASS_CACHE_SIZE = 4096
 
 
 def _fold(ch: str) -> set[str]:
