@@ -46,7 +46,7 @@ class _Branch:
 
     def step(self, segment: str | int) -> list[_Branch]:
         """The branches that continue this one for one more location segment."""
-        out = []
+        out: list[_Branch] = []
         children = self.children
         if not children:
             return out
@@ -157,7 +157,7 @@ class RuleIndex:
                 self.index_sensitive = True
             following = branch.children.get(token)
             if following is None:
-                wildcard = token == STAR or token == ANY_INDEX
+                wildcard = token in (STAR, ANY_INDEX)
                 following = _Branch(branch.depth + 1, branch.weight * (1 if wildcard else 2))
                 branch.children[token] = following
             branch = following
