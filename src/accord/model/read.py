@@ -79,7 +79,7 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
                 f"not UTF-8 text (bad byte at offset {exc.start})", source=source
             ) from exc
     try:
-        with _collector_paused():
+        with collector_paused():
             data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise PactFileError(
@@ -89,12 +89,12 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
         raise PactFileError("JSON nested too deeply", source=source) from exc
     except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
         raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
-    with _collector_paused():
+    with collector_paused():
         return parse_pact(data, source=source)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building a large, acyclic document.
 
     Loading allocates hundreds of thousands of containers and none of them can form a

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
 from accord.errors import PactFileError, PactWriteError
 from accord.model.body import Body, is_json_type, is_text_type
+from accord.model.dirlock import locked
 from accord.model.jsontext import dumps_pretty
 from accord.model.pact import (
     AsyncMessage,
@@ -33,7 +32,7 @@ from accord.model.pact import (
     SyncMessage,
     UnknownInteraction,
 )
-from accord.model.read import loads_pact
+from accord.model.read import collector_paused, loads_pact
 
 V3 = "3.0.0"
 V4 = "4.0"
@@ -293,17 +292,6 @@ def merge(existing: Pact, incoming: Pact) -> Pact:
     )
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the pact directory itself, so no lock file is left behind."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 def write_pact(
     pact: Pact, directory: str | Path, *, spec: str = V4, overwrite: bool = False
 ) -> Path:
@@ -317,7 +305,7 @@ def write_pact(
     except OSError as exc:
         raise PactWriteError(f"cannot create pact directory {folder}: {exc}") from exc
     target = pact_path(folder, pact)
-    with _locked(folder):
+    with locked(folder), collector_paused():
         to_write = pact
         if not overwrite and target.exists():
             try:
