@@ -18,6 +18,7 @@ from accord.matching.json_body import compare_json
 from accord.matching.path import parse_path, weight
 from accord.matching.values import CHECKS, python_regex, rule_name
 from accord.model.body import Body
+from accord.model.describe import describe_generator, describe_rule
 from accord.model.pact import (
     AsyncMessage,
     HttpInteraction,
@@ -251,24 +252,14 @@ def _describe_part(label: str, part: Any, width: int) -> list[str]:
         text = json.dumps(shown) if not isinstance(shown, str) else shown
         out.append(f"     content ({body.content_type or 'no content type'}): {_clip(text, width)}")
     for category, key, rule_list in part.matching_rules.items():
-        joined = f" {rule_list.combine} ".join(_rule_text(r) for r in rule_list.rules)
+        joined = f" {rule_list.combine} ".join(describe_rule(r) for r in rule_list.rules)
         out.append(f"     rule {category} {key}".rstrip() + f": {joined}")
     for category, bucket in part.generators.categories.items():
         for key, generator in bucket.items():
-            attrs = " ".join(f"{k}={v}" for k, v in generator.items() if k != "type")
             out.append(
-                f"     generator {category} {key}".rstrip()
-                + f": {generator.get('type')} {attrs}".rstrip()
+                f"     generator {category} {key}".rstrip() + f": {describe_generator(generator)}"
             )
     return out
-
-
-def _rule_text(rule: Rule) -> str:
-    name = rule_name(rule)
-    attrs = {k: v for k, v in rule.items() if k != "match"}
-    if not attrs:
-        return name
-    return name + " " + " ".join(f"{k}={json.dumps(v)}" for k, v in attrs.items())
 
 
 def _clip(text: str, width: int) -> str:
