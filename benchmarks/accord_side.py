@@ -255,7 +255,6 @@ def failing_state(ctx: Context) -> Bench:
 def realistic_consumer(ctx: Context) -> Bench:
     """Define, verify and write 1,000 realistic messages."""
     from accord import Message, Pact
-
     from benchmarks import realistic as r
 
     vocabulary = r.AccordVocabulary()
@@ -301,14 +300,13 @@ def realistic_pact_file(ctx: Context) -> Path:
 def realistic_provider(ctx: Context) -> Bench:
     """Verify the 1,000 realistic messages, each behind a state with a parameter."""
     from accord import Verifier
-
     from benchmarks import realistic as r
 
     path = realistic_pact_file(ctx)
     producers = r.producers()
     orders: dict[int, bool] = {}
 
-    def order_exists(orderId: int) -> dict[str, int]:  # noqa: N803 - the pact's parameter name
+    def order_exists(orderId: int) -> dict[str, int]:
         orders[orderId] = True
         return {"orderId": orderId}
 
