@@ -284,6 +284,29 @@ def compare_json(
 ) -> list[Mismatch]:
     """Compare two JSON values under the body rules of one part."""
     comparison = JsonComparison(
-        RuleIndex(rules), allow_unexpected_keys=allow_unexpected_keys, kind=kind
+        shared_index(rules), allow_unexpected_keys=allow_unexpected_keys, kind=kind
     )
     return comparison.compare(expected, actual)
+
+
+_INDEXES: dict[tuple[tuple[str, str, str], ...], RuleIndex] = {}
+_INDEXES_KEPT = 256
+
+
+def shared_index(rules: dict[str, RuleList] | None) -> RuleIndex:
+    """One :class:`RuleIndex` (and its cache of rule choices) per distinct set of rules.
+
+    A pact's messages usually share their shape and rules; sharing the index lets the
+    thousandth message reuse every rule choice the first one made.
+    """
+    if not rules:
+        return RuleIndex(rules)
+    key = tuple(
+        (path, rule_list.combine, repr(rule_list.rules)) for path, rule_list in rules.items()
+    )
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _INDEXES_KEPT:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        index = _INDEXES[key] = RuleIndex(rules)
+    return index

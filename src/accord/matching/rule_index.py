@@ -139,10 +139,11 @@ class RuleNode:
 class RuleIndex:
     """The body rules of one part, parsed once into a trie."""
 
-    __slots__ = ("_count", "_trie", "index_sensitive")
+    __slots__ = ("_count", "_root", "_trie", "index_sensitive")
 
     def __init__(self, rules: dict[str, RuleList] | None) -> None:
         self._trie = _Branch(0, 1)
+        self._root: RuleNode | None = None
         self._count = 0
         self.index_sensitive = False
         for expression, rule_list in (rules or {}).items():
@@ -170,8 +171,11 @@ class RuleIndex:
         return self._count > 0
 
     def root(self) -> RuleNode:
-        branches = self._trie.step("$")
-        return RuleNode(self, ("$",), branches, _best(_NONE, branches))
+        """The node for ``$``, made once: its cache of rule choices outlives one comparison."""
+        if self._root is None:
+            branches = self._trie.step("$")
+            self._root = RuleNode(self, ("$",), branches, _best(_NONE, branches))
+        return self._root
 
     def select(self, location: Location) -> tuple[RuleList | None, bool]:
         """The best rule list for ``location`` and whether it sits exactly on it.
