@@ -83,9 +83,8 @@ class JsonComparison:
             return
         rule_list = node.rules
         walk_keys = True
-        if rule_list is not None and not _only_equality(rule_list):
-            for rule in rule_list.rules:
-                name = rule_name(rule)
+        if rule_list is not None and not node.only_equality:
+            for name, rule in zip(node.names, rule_list.rules, strict=True):
                 if name in ("values", "eachValue") and not node.exact:
                     # As in the Rust core, a values matcher governs only the map it names;
                     # cascaded to the maps below, their keys are compared as usual.
@@ -113,8 +112,15 @@ class JsonComparison:
         location: Location,
         node: RuleNode,
     ) -> None:
-        missing = [key for key in expected if key not in actual]
-        extra = [key for key in actual if key not in expected]
+        if len(expected) <= len(actual) and all(key in actual for key in expected):
+            missing: list[str] = []
+        else:
+            missing = [key for key in expected if key not in actual]
+        extra = (
+            [key for key in actual if key not in expected]
+            if len(actual) > len(expected) - len(missing)
+            else []
+        )
         if missing:
             # Name the keys, not two lists to diff; an extra key is often the same field
             # renamed, so mention it even where extra keys are allowed.
@@ -164,12 +170,11 @@ class JsonComparison:
             self._type_mismatch(expected, actual, location, node)
             return
         rule_list = node.rules
-        if rule_list is None or _only_equality(rule_list):
+        if rule_list is None or node.only_equality:
             self._strict_list(expected, actual, location, node)
             return
         walk_items = True
-        for rule in rule_list.rules:
-            name = rule_name(rule)
+        for name, rule in zip(node.names, rule_list.rules, strict=True):
             if name == "arrayContains":
                 walk_items = False
                 self._array_contains(rule, expected, actual, location)
@@ -243,7 +248,7 @@ class JsonComparison:
     ) -> None:
         """A collection was expected but something else came; a rule may explain it better."""
         failures = []
-        if node.rules is not None and not _only_equality(node.rules):
+        if node.rules is not None and not node.only_equality:
             failures = node.failures(expected, actual)
         if not failures:
             failures = [

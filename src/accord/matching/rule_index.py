@@ -86,6 +86,8 @@ class RuleNode:
         "combine",
         "exact",
         "location",
+        "names",
+        "only_equality",
         "rules",
     )
 
@@ -105,11 +107,15 @@ class RuleNode:
         self.exact = self.rules is not None and best[3] == len(location)
         self.combine = self.rules.combine if self.rules is not None else "AND"
         self.checks: list[Check] = []
+        self.names: tuple[str, ...] = ()
         if self.rules is not None:
-            for rule in self.rules.rules:
-                checker = CHECKS.get(rule_name(rule))
+            self.names = tuple(rule_name(rule) for rule in self.rules.rules)
+            for name, rule in zip(self.names, self.rules.rules, strict=True):
+                checker = CHECKS.get(name)
                 if checker is not None:
                     self.checks.append((checker, rule))
+        self.only_equality = all(name == "equality" for name in self.names)
+        """No rules, or equality only: the value is compared as written."""
 
     def child(self, segment: str | int) -> RuleNode:
         if isinstance(segment, int) and not self._index.index_sensitive:
