@@ -16,14 +16,10 @@ from typing import Any
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
 from accord.matching.rule_index import RuleIndex, RuleNode
-from accord.matching.values import check, check_all, check_size, json_equal, rule_name
+from accord.matching.values import check, check_all, check_size, json_equal
 from accord.model.rules import Rule, RuleList
 
 _COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
-
-
-def _only_equality(rule_list: RuleList) -> bool:
-    return all(rule_name(rule) == "equality" for rule in rule_list.rules)
 
 
 class JsonComparison:
