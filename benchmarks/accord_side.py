@@ -249,7 +249,77 @@ def failing_state(ctx: Context) -> Bench:
     return Bench(lambda: work, check)
 
 
+# -- cases 7 and 8: the realistic workload (about 2 KB, every matcher and generator) ------
+
+
+def realistic_consumer(ctx: Context) -> Bench:
+    """Define, verify and write 1,000 realistic messages."""
+    from accord import Message, Pact
+    from benchmarks import realistic as r
+
+    vocabulary = r.AccordVocabulary()
+    seen: list[int] = []
+
+    def handler(message: Message) -> None:
+        seen.append(message.content["orderId"])
+
+    def prepare() -> Callable[[], Path]:
+        target = _fresh_dir(ctx.workdir, "realistic-consumer")
+        seen.clear()
+
+        def work() -> Path:
+            pact = Pact(w.CONSUMER, w.PROVIDER, spec="V4")
+            for index in range(r.COUNT):
+                (
+                    pact.expects_to_receive(r.description(index))
+                    .given(r.STATE, orderId=index)
+                    .with_metadata(r.METADATA)
+                    .with_content(r.order_event(vocabulary, index))
+                )
+            pact.verify(handler)
+            return pact.write(target)
+
+        return work
+
+    def check(path: Path) -> str:
+        written = w.interactions_in(path)
+        if len(seen) != r.COUNT or written != r.COUNT:
+            raise BenchError(f"handler saw {len(seen)} messages, {written} written")
+        return f"{path.stat().st_size / 1e6:.1f} MB written"
+
+    return Bench(prepare, check)
+
+
+def realistic_pact_file(ctx: Context) -> Path:
+    """The accord-written realistic pact, shared with pact-python's provider side."""
+    from benchmarks import realistic as r
+
+    return r.write_pact(ctx.workdir / "realistic")
+
+
+def realistic_provider(ctx: Context) -> Bench:
+    """Verify the 1,000 realistic messages, each behind a state with a parameter."""
+    from accord import Verifier
+    from benchmarks import realistic as r
+
+    path = realistic_pact_file(ctx)
+    producers = r.producers()
+    orders: dict[int, bool] = {}
+
+    def order_exists(orderId: int) -> dict[str, int]:
+        orders[orderId] = True
+        return {"orderId": orderId}
+
+    def work() -> Any:
+        verifier = Verifier(w.PROVIDER, producers=producers, states={r.STATE: order_exists})
+        return verifier.verify(path)
+
+    return Bench(lambda: work, _expect_ok(r.COUNT))
+
+
 FACTORIES: dict[str, Callable[[Context], Bench]] = {
+    "accord.realistic.consumer": realistic_consumer,
+    "accord.realistic.provider": realistic_provider,
     "accord.list10k.compare": list10k_compare,
     "accord.list10k.verify": list10k_verify,
     "accord.list10k.verify_bytes": list10k_verify_bytes,

@@ -62,6 +62,8 @@ ACCORD = Plan(full=7, quick=3)
 PEER = Plan(full=5, quick=1)
 PLANS: dict[str, Plan] = {
     "accord.provider10k": Plan(full=3, quick=2),
+    "pact.realistic.provider": Plan(full=1, quick=1, timeout=900),
+    "pact.realistic.consumer": Plan(full=3, quick=1),
     # A single run of each: ~40 s and ~128 s. Medians of one are labelled "n=1".
     "pact.provider1k": Plan(full=1, quick=1, timeout=600),
     "pact.failing_state": Plan(
@@ -153,6 +155,23 @@ ROWS: tuple[Row, ...] = (
         1.0,
         "< 1 s",
         strict=True,
+    ),
+    Row(
+        "realistic",
+        "7. realistic consumer: define, verify, write 1,000 ~2 KB messages, every matcher "
+        "and generator kind",
+        "accord.realistic.consumer",
+        "pact.realistic.consumer",
+        0.3,
+        "≤ 0.3 s",
+    ),
+    Row(
+        "realistic",
+        "8. realistic provider: verify those 1,000 messages, a state handler each",
+        "accord.realistic.provider",
+        "pact.realistic.provider",
+        0.3,
+        "≤ 0.3 s",
     ),
     Row(
         "growth",

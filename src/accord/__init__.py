@@ -1,25 +1,70 @@
 """accord: Pact-compatible, consumer-driven contract testing for event-driven Python.
 
 The public face is small: :class:`Pact` for consumers, :class:`Verifier` for providers,
-:class:`Message` for what flows between them, and the :mod:`match` and :mod:`generate`
-vocabularies. Everything else lives in private modules and may change.
+:class:`Message` for what flows between them, the :mod:`match` and :mod:`generate`
+vocabularies, the errors a caller may catch, the events a reporter listens to, :class:`Auth`
+for pact URLs and :class:`BrokerClient` for a Pact Broker. Everything else lives in
+modules that are not part of this list and may change.
 """
 
 from accord import generate, match
 from accord._version import __version__
+from accord.broker_client import BrokerClient, client_from_env
 from accord.consumer.pact import Pact
-from accord.errors import HandlerFailed
+from accord.errors import (
+    AccordError,
+    BrokerError,
+    HandlerFailed,
+    MatcherError,
+    MessageDecodeError,
+    MessageServerError,
+    PactFileError,
+    PactWriteError,
+    RemoteProviderError,
+    SourceError,
+)
 from accord.message import Message
-from accord.provider.results import VerificationResult
+from accord.provider.events import (
+    Event,
+    InteractionFinished,
+    InteractionStarted,
+    Listener,
+    VerificationFinished,
+    VerificationStarted,
+    VerificationWarning,
+)
+from accord.provider.results import InteractionResult, Outcome, VerificationResult
+from accord.provider.sources import Auth
 from accord.provider.verifier import Verifier
 
 __all__ = [
+    "AccordError",
+    "Auth",
+    "BrokerClient",
+    "BrokerError",
+    "Event",
     "HandlerFailed",
+    "InteractionFinished",
+    "InteractionResult",
+    "InteractionStarted",
+    "Listener",
+    "MatcherError",
     "Message",
+    "MessageDecodeError",
+    "MessageServerError",
+    "Outcome",
     "Pact",
+    "PactFileError",
+    "PactWriteError",
+    "RemoteProviderError",
+    "SourceError",
+    "VerificationFinished",
     "VerificationResult",
+    "VerificationStarted",
+    "VerificationWarning",
     "Verifier",
     "__version__",
+    "client_from_env",
     "generate",
     "match",
 ]

@@ -18,6 +18,7 @@ from accord.matching.json_body import compare_json
 from accord.matching.path import parse_path, weight
 from accord.matching.values import CHECKS, python_regex, rule_name
 from accord.model.body import Body
+from accord.model.describe import describe_generator, describe_rule
 from accord.model.pact import (
     AsyncMessage,
     HttpInteraction,
@@ -27,6 +28,7 @@ from accord.model.pact import (
     SyncMessage,
     UnknownInteraction,
 )
+from accord.model.read_rules import is_path_style_name, keyed_name
 from accord.model.rules import Generators, MatchingRules, Rule
 
 KNOWN_GENERATORS = frozenset(
@@ -63,8 +65,19 @@ class Finding:
 # lint
 
 
+KNOWN_SPEC_MAJORS = frozenset({1, 2, 3, 4})
+
+
 def lint(pact: Pact) -> list[Finding]:
     findings: list[Finding] = []
+    if pact.spec_major not in KNOWN_SPEC_MAJORS:
+        findings.append(
+            Finding(
+                "error",
+                "metadata.pactSpecification.version",
+                f"unknown spec version {pact.spec_version!r} (accord knows V1 to V4)",
+            )
+        )
     seen: dict[tuple[Any, ...], int] = {}
     for number, interaction in enumerate(pact.interactions, 1):
         where = f"interaction {number} ({interaction.description!r})"
@@ -82,9 +95,10 @@ def lint(pact: Pact) -> list[Finding]:
         if isinstance(interaction, UnknownInteraction):
             findings.append(
                 Finding(
-                    "warning",
+                    "error",
                     where,
-                    f"unknown interaction type {interaction.type!r}; it will be skipped",
+                    f"unknown interaction type {interaction.type!r}: accord cannot verify it "
+                    "(known: Synchronous/HTTP, Asynchronous/Messages, Synchronous/Messages)",
                 )
             )
         for state in interaction.provider_states:
@@ -238,25 +252,79 @@ def _describe_part(label: str, part: Any, width: int) -> list[str]:
         text = json.dumps(shown) if not isinstance(shown, str) else shown
         out.append(f"     content ({body.content_type or 'no content type'}): {_clip(text, width)}")
     for category, key, rule_list in part.matching_rules.items():
-        joined = f" {rule_list.combine} ".join(_rule_text(r) for r in rule_list.rules)
+        joined = f" {rule_list.combine} ".join(describe_rule(r) for r in rule_list.rules)
         out.append(f"     rule {category} {key}".rstrip() + f": {joined}")
     for category, bucket in part.generators.categories.items():
         for key, generator in bucket.items():
-            attrs = " ".join(f"{k}={v}" for k, v in generator.items() if k != "type")
             out.append(
-                f"     generator {category} {key}".rstrip()
-                + f": {generator.get('type')} {attrs}".rstrip()
+                f"     generator {category} {key}".rstrip() + f": {describe_generator(generator)}"
             )
     return out
 
 
-def _rule_text(rule: Rule) -> str:
-    name = rule_name(rule)
-    attrs = {k: v for k, v in rule.items() if k != "match"}
-    if not attrs:
-        return name
-    return name + " " + " ".join(f"{k}={json.dumps(v)}" for k, v in attrs.items())
-
-
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+# ---------------------------------------------------------------------------------------
+# spellings the reader maps silently
+
+
+_KEYED = ("header", "headers", "query", "metadata")
+_RULE_KEYS = ("matchingRules", "requestMatchingRules", "responseMatchingRules", "generators")
+
+
+def spelling_findings(document: Any) -> list[Finding]:
+    """Rule and generator keys written in a form accord (like the Rust core) reinterprets.
+
+    Old pact_ffi versions wrote header rules as ``$.header.$.Authorization[0]`` (V2) or as
+    ``{"header": {"$.Authorization[0]": ...}}``; both are read as rules for the header the
+    first field names. The reader maps them without a word; ``inspect`` says so.
+    """
+    findings: list[Finding] = []
+    if not isinstance(document, dict):
+        return findings
+    items = document.get("interactions") or document.get("messages") or []
+    if not isinstance(items, list):
+        return findings
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            continue
+        where = f"interaction {number} ({item.get('description', '')!r})"
+        holders: list[tuple[str, Any]] = [("", item)]
+        for part in ("request", "response"):
+            value = item.get(part)
+            for index, one in enumerate(value if isinstance(value, list) else [value]):
+                label = part if not isinstance(value, list) else f"{part} {index + 1}"
+                holders.append((label, one))
+        for label, holder in holders:
+            if not isinstance(holder, dict):
+                continue
+            for rules_key in _RULE_KEYS:
+                block = holder.get(rules_key)
+                if isinstance(block, dict):
+                    findings += _spelling_in(f"{where} {label}".rstrip(), rules_key, block)
+    return findings
+
+
+def _spelling_in(where: str, rules_key: str, block: dict[str, Any]) -> list[Finding]:
+    out = []
+    for key, value in block.items():
+        if key.startswith("$.") and key.split(".", 2)[1] in _KEYED:
+            name = key.split(".", 2)[2] if key.count(".") >= 2 else ""
+            if is_path_style_name(name):
+                out.append(_mapped(where, rules_key, key, keyed_name(name)))
+        elif key in _KEYED and isinstance(value, dict):
+            for name in value:
+                if is_path_style_name(name):
+                    out.append(_mapped(where, rules_key, f"{key} {name}", keyed_name(name)))
+    return out
+
+
+def _mapped(where: str, rules_key: str, key: str, name: str) -> Finding:
+    return Finding(
+        "warning",
+        f"{where} {rules_key} {key}",
+        f"a path-style key (written by old pact_ffi versions); read, as the Rust core reads it, "
+        f"as the rule for {name!r}",
+    )

@@ -17,6 +17,7 @@ import re
 import uuid as _uuid
 from typing import Any
 
+from accord._dsl.native import to_json_value
 from accord._dsl.term import Term, combine_terms, compile_value, rules_of, validated
 from accord.errors import MatcherError
 from accord.matching.javadate import (
@@ -161,6 +162,13 @@ def not_empty(example: Any) -> Term:
 # scalars
 
 
+def _native(example: Any, name: str, *, decimal_as_float: bool = False) -> Any:
+    """A Python example (Decimal, UUID, enum, date...) as the JSON value it stands for."""
+    if example is None or isinstance(example, str | bool | int | float):
+        return example
+    return to_json_value(example, f"{name}()", decimal_as_float=decimal_as_float)
+
+
 def _checked(example: Any, rule: dict[str, Any], name: str) -> Any:
     from accord.matching.values import check
 
@@ -170,8 +178,9 @@ def _checked(example: Any, rule: dict[str, Any], name: str) -> Any:
     return example
 
 
-def regex(example: str | None = None, pattern: str | None = None) -> Term:
+def regex(example: Any = None, pattern: str | None = None) -> Term:
     """A string matching ``pattern`` in full. Without an example one is made from it."""
+    example = _native(example, "regex")
     if pattern is None:
         raise MatcherError("regex() needs a pattern")
     try:
@@ -190,34 +199,42 @@ def regex(example: str | None = None, pattern: str | None = None) -> Term:
     return Term(_checked(example, rule, "regex"), (rule,))
 
 
-def string(example: str = "string") -> Term:
-    """Any string."""
+def string(example: Any = "string") -> Term:
+    """Any string (a UUID, enum or date given as the example becomes its text)."""
+    example = _native(example, "string")
     return Term(example, ({"match": "type"},))
 
 
-def integer(example: int | None = None, *, min: int = 0, max: int = 1000) -> Term:
+def integer(example: Any = None, *, min: int = 0, max: int = 1000) -> Term:
     """Any integer. Without an example, a ``RandomInt`` generator varies it."""
+    example = _native(example, "integer")
     rule = {"match": "integer"}
     if example is None:
         return Term(min, (rule,), {"type": "RandomInt", "min": min, "max": max})
     return Term(_checked(example, rule, "integer"), (rule,))
 
 
-def decimal(example: float | None = None, *, digits: int = 6) -> Term:
-    """A number with a fractional part. Without an example, ``RandomDecimal`` varies it."""
+def decimal(example: Any = None, *, digits: int = 6) -> Term:
+    """A number with a fractional part (``Decimal("49.90")`` is fine; JSON writes 49.9).
+
+    Without an example, ``RandomDecimal`` varies it.
+    """
+    example = _native(example, "decimal", decimal_as_float=True)
     rule = {"match": "decimal"}
     if example is None:
         return Term(12.5, (rule,), {"type": "RandomDecimal", "digits": digits})
     return Term(_checked(example, rule, "decimal"), (rule,))
 
 
-def number(example: float | int = 42) -> Term:
-    """Any JSON number."""
+def number(example: Any = 42) -> Term:
+    """Any JSON number (``Decimal`` examples too)."""
+    example = _native(example, "number")
     return Term(_checked(example, {"match": "number"}, "number"), ({"match": "number"},))
 
 
-def boolean(example: bool | None = None) -> Term:
+def boolean(example: Any = None) -> Term:
     """``true`` or ``false``. Without an example, ``RandomBoolean`` varies it."""
+    example = _native(example, "boolean")
     if example is None:
         return Term(True, ({"match": "boolean"},), {"type": "RandomBoolean"})
     return Term(_checked(example, {"match": "boolean"}, "boolean"), ({"match": "boolean"},))
@@ -228,8 +245,9 @@ def null() -> Term:
     return Term(None, ({"match": "null"},))
 
 
-def include(value: str, example: str | None = None) -> Term:
+def include(value: str, example: Any = None) -> Term:
     """A string that contains ``value``."""
+    example = _native(example, "include")
     rule = {"match": "include", "value": value}
     return Term(_checked(example if example is not None else value, rule, "include"), (rule,))
 
@@ -239,11 +257,19 @@ def semver(example: str = "1.0.0") -> Term:
     return Term(_checked(example, {"match": "semver"}, "semver"), ({"match": "semver"},))
 
 
-def uuid(example: str | None = None, *, format: str = "lower-case-hyphenated") -> Term:
+def uuid(example: Any = None, *, format: str = "lower-case-hyphenated") -> Term:
     """A UUID string in ``format`` (``simple``, ``lower-case-hyphenated``,
-    ``upper-case-hyphenated`` or ``URN``). Without an example, a ``Uuid`` generator."""
+    ``upper-case-hyphenated`` or ``URN``). Without an example, a ``Uuid`` generator.
+
+    A :class:`uuid.UUID` example is written in ``format``."""
     if format not in UUID_PATTERNS:
         raise MatcherError(f"uuid(): format must be one of {sorted(UUID_PATTERNS)}")
+    if isinstance(example, _uuid.UUID):
+        example = {
+            "simple": example.hex,
+            "upper-case-hyphenated": str(example).upper(),
+            "URN": example.urn,
+        }.get(format, str(example))
     rule = {"match": "regex", "regex": UUID_PATTERNS[format]}
     if example is None:
         value = _uuid.UUID(int=0x6BA7B8109DAD11D180B400C04FD430C8)
@@ -282,7 +308,13 @@ def status_code(status: str | list[int] = "success", example: int = 200) -> Term
 _SAMPLE = dt.datetime(2020, 1, 1, 12, 0, 0, 0, tzinfo=dt.UTC)
 
 
-def _temporal(kind: str, default: str, example: str | None, fmt: str | None) -> Term:
+def _temporal(kind: str, default: str, example: Any, fmt: str | None) -> Term:
+    if isinstance(example, dt.date | dt.time):
+        example = _format_native(kind, example, fmt)
+    elif example is not None and not isinstance(example, str):
+        example = _native(example, kind)
+    if isinstance(example, str) and fmt is None:
+        default = _iso_pattern(kind, example) or default
     try:
         return _temporal_term(kind, default, example, fmt)
     except ValueError as exc:
@@ -303,17 +335,65 @@ def _temporal_term(kind: str, default: str, example: str | None, fmt: str | None
     return Term(example, (rule,))
 
 
-def date(example: str | None = None, format: str | None = None) -> Term:
+def _format_native(kind: str, value: dt.date | dt.time, fmt: str | None) -> str:
+    """A date, time or datetime given as the example: its ISO text, or ``fmt`` applied."""
+    wanted = {"date": dt.date, "time": dt.time, "datetime": dt.datetime}[kind]
+    if kind == "date" and isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, wanted):
+        raise MatcherError(f"{kind}(): the example is a {value.__class__.__name__}, not a {kind}")
+    if fmt is None:
+        return value.isoformat()
+    try:
+        return format_java_pattern(value, strftime_to_java(fmt))
+    except ValueError as exc:
+        raise MatcherError(f"{kind}(): cannot format {value!r} with {fmt!r}: {exc}") from exc
+
+
+_ISO_TIME = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_pattern(kind: str, text: str) -> str | None:
+    """The Java pattern for an ISO 8601 example, as ``isoformat()`` writes it.
+
+    So ``match.datetime(stamp.isoformat())`` works whatever the precision and offset;
+    ``None`` when ``text`` is not such an example (the default pattern then applies).
+    """
+    if kind == "date":
+        return "yyyy-MM-dd" if _ISO_DATE.fullmatch(text) else None
+    if kind == "datetime":
+        if len(text) < 11 or not _ISO_DATE.fullmatch(text[:10]) or text[10] not in "T ":
+            return None
+        head = "yyyy-MM-dd'T'" if text[10] == "T" else "yyyy-MM-dd "
+        rest = _time_pattern(text[11:])
+        return head + rest if rest else None
+    return _time_pattern(text)
+
+
+def _time_pattern(text: str) -> str | None:
+    found = _ISO_TIME.fullmatch(text)
+    if not found:
+        return None
+    pattern = "HH:mm" if text[5:6] != ":" else "HH:mm:ss"
+    if found.group(1):
+        pattern += "." + "S" * len(found.group(1))
+    if found.group(2):
+        pattern += "XXX"
+    return pattern
+
+
+def date(example: Any = None, format: str | None = None) -> Term:
     """A date string; ``format`` is Java (``yyyy-MM-dd``) or strftime (``%Y-%m-%d``)."""
     return _temporal("date", "yyyy-MM-dd", example, format)
 
 
-def time(example: str | None = None, format: str | None = None) -> Term:
+def time(example: Any = None, format: str | None = None) -> Term:
     """A time string; ``format`` defaults to ``HH:mm:ss``."""
     return _temporal("time", "HH:mm:ss", example, format)
 
 
-def datetime(example: str | None = None, format: str | None = None) -> Term:
+def datetime(example: Any = None, format: str | None = None) -> Term:
     """A date-time string; ``format`` defaults to ISO 8601 with milliseconds and offset."""
     return _temporal("datetime", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", example, format)
 

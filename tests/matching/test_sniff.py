@@ -19,8 +19,7 @@ FIXTURES = CONFORMANCE_FIXTURES
 
 def _fixture(name: str) -> bytes:
     path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"conformance fixture {path} is not available")
+    assert path.exists(), f"conformance fixture {path} is missing (tests/data/pact-conformance)"
     return path.read_bytes()
 
 

@@ -283,12 +283,19 @@ def test_v4_interaction_description_not_a_string() -> None:
     )
 
 
-def test_v3_message_description_missing() -> None:
+def test_v3_message_description_missing_reads_as_empty_as_the_rust_core_does() -> None:
     doc = copy.deepcopy(V3_MESSAGE_PACT)
     del doc["messages"][1]["description"]
+    pact = loads_pact(json.dumps(doc), source=SOURCE)
+    assert pact.interactions[1].description == ""
+
+
+def test_v3_message_description_not_a_string() -> None:
+    doc = copy.deepcopy(V3_MESSAGE_PACT)
+    doc["messages"][1]["description"] = 7
     error = _error(doc)
     assert error.path == "$.messages[1].description"
-    assert error.problem == "expected a description, found null"
+    assert error.problem == "expected a description, found the number 7"
 
 
 def test_legacy_http_description_not_a_string() -> None:

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from accord._dsl.native import is_native, to_json_like
 from accord.errors import MatcherError
+from accord.matching.mismatch import format_path
 from accord.matching.path import ANY_INDEX, Location, to_expression
 from accord.model.rules import Rule, RuleList
 
@@ -89,6 +91,10 @@ def compile_value(value: Any, root: Location = ("$",)) -> Compiled:
 
 
 def _walk(value: Any, location: Location, out: Compiled) -> Any:
+    if not isinstance(value, Term) and is_native(value):
+        if isinstance(value, bytes):
+            return value  # binary content (a body, or a part under a contentType rule)
+        value = to_json_like(value, format_path(location))
     if isinstance(value, Term):
         key = to_expression(location)
         if value.rules:

@@ -59,8 +59,10 @@ def register(sub: Any) -> None:
 def _broker() -> Any:
     try:
         import accord.broker.server as server
-    except ModuleNotFoundError as exc:
-        raise AccordError(f"{INSTALL_HINT} ({exc.name} is missing)") from exc
+    except ImportError as exc:  # the package re-raises a missing module as ImportError
+        missing = exc.name or getattr(exc.__cause__, "name", None)
+        detail = f" ({missing} is missing)" if missing else ""
+        raise AccordError(f"{INSTALL_HINT}{detail}") from exc
     return server
 
 

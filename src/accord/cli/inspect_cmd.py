@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from accord.cli.output import painter_for
 from accord.errors import PactFileError
-from accord.inspection import describe, lint
-from accord.model.read import load_pact
+from accord.inspection import describe, lint, spelling_findings
+from accord.model.read import loads_pact
 
 
 def register(sub: Any) -> None:
@@ -27,25 +30,50 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Inspect each file; a reader that closes the pipe (``| head``) ends it quietly."""
+    try:
+        return _inspect_all(args)
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit; point it elsewhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _inspect_all(args: argparse.Namespace) -> int:
     paint = painter_for(sys.stdout, args.color)
     worst = 0
     for number, name in enumerate(args.files):
-        if number:
+        if number and not args.quiet:
             print()
         try:
-            pact = load_pact(name)
+            raw = Path(name).read_bytes()
+            pact = loads_pact(raw, source=name)
+        except OSError as exc:
+            print(paint(f"error: {name}: cannot read file: {exc.strerror or exc}", "red"))
+            worst = 2
+            continue
         except PactFileError as exc:
             print(paint(f"error: {exc}", "red"))
             worst = 2
             continue
         if not args.quiet:
             print(describe(pact, source=name))
-        findings = lint(pact)
+        findings = lint(pact) + spelling_findings(_document(raw))
         if not findings:
             print(paint(f"{name}: no problems found", "green"))
         for finding in findings:
             colour = "red" if finding.level == "error" else "yellow"
-            print(paint(str(finding), colour))
+            line = f"{name}: {finding}" if args.quiet else str(finding)
+            print(paint(line, colour))
             if finding.level == "error":
                 worst = max(worst, 1)
     return worst
+
+
+def _document(raw: bytes) -> Any:
+    """The raw JSON again, for the spellings the reader maps without a word."""
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except ValueError:
+        return None

@@ -11,7 +11,8 @@ import contextlib
 import json
 from typing import Any
 
-from accord._dsl.term import Term, compile_value
+from accord._dsl.native import to_json_value
+from accord._dsl.term import Compiled, Term, compile_value
 from accord.errors import MatcherError
 from accord.model.body import Body, is_json_type
 from accord.model.pact import AsyncMessage, MessageContents, ProviderState
@@ -19,9 +20,16 @@ from accord.model.rules import Generators, MatchingRules
 
 
 def message_contents(
-    content: Any, content_type: str | None, metadata: dict[str, Any]
+    content: Any,
+    content_type: str | None,
+    metadata: dict[str, Any],
+    compiled: Compiled | None = None,
 ) -> MessageContents:
-    """Compile user content and metadata (terms allowed) into pact message contents."""
+    """Compile user content and metadata (terms allowed) into pact message contents.
+
+    ``compiled`` is the content already compiled (a builder compiles it when it is given,
+    to refuse bad values there); it is not compiled twice.
+    """
     rules = MatchingRules()
     generators = Generators()
     body: Body | None = None
@@ -34,7 +42,8 @@ def message_contents(
             if isinstance(content, str):
                 with contextlib.suppress(ValueError):
                     content = json.loads(content)
-            compiled = compile_value(content)
+                compiled = None
+            compiled = compiled or compile_value(content)
             body = Body(compiled.example, content_type or "application/json")
             for path, rule_list in compiled.rules.items():
                 rules.add("body", path, rule_list.rules, rule_list.combine)
@@ -51,7 +60,7 @@ def message_contents(
             if "$" in compiled.generators:
                 generators.add("metadata", key, compiled.generators["$"])
         else:
-            plain[key] = value
+            plain[key] = to_json_value(value, f"metadata {key!r}")
     return MessageContents(body, plain, rules, generators)
 
 
@@ -65,6 +74,7 @@ class MessageBuilder:
         self._states: list[ProviderState] = []
         self._content: Any = None
         self._content_type: str | None = None
+        self._compiled: Compiled | None = None
         self._metadata: dict[str, Any] = {}
         self._key: str | None = None
         self._pending = False
@@ -79,7 +89,15 @@ class MessageBuilder:
         return self
 
     def with_content(self, content: Any, content_type: str | None = None) -> MessageBuilder:
-        """The message body: JSON (with matchers), ``str`` text or ``bytes``."""
+        """The message body: JSON (with matchers), ``str`` text or ``bytes``.
+
+        Python values (Decimal, datetime, UUID, enums, dataclasses, pydantic models) become
+        the JSON they stand for; anything JSON cannot hold is refused here, not at write.
+        """
+        self._compiled = None
+        if not isinstance(content, str | bytes | bytearray) and content is not None:
+            # compiled now, so what has no JSON form is refused here, naming the place
+            self._compiled = compile_value(content)
         self._content = content
         self._content_type = content_type
         return self
@@ -87,9 +105,17 @@ class MessageBuilder:
     def with_metadata(
         self, metadata: dict[str, Any] | None = None, **kwargs: Any
     ) -> MessageBuilder:
-        """Message metadata (topic, headers, content type...); matchers allowed."""
-        self._metadata.update(metadata or {})
-        self._metadata.update(kwargs)
+        """Message metadata (topic, headers, content type...); matchers allowed.
+
+        Values are JSON, as in every Pact implementation: ``bytes`` (a Kafka header as the
+        client gives it) is refused here with the way out, as is anything else JSON lacks.
+        """
+        for key, value in {**(metadata or {}), **kwargs}.items():
+            if isinstance(value, Term):
+                compile_value(value)
+                self._metadata[key] = value
+            else:
+                self._metadata[key] = to_json_value(value, f"metadata {key!r}")
         return self
 
     def with_key(self, key: str) -> MessageBuilder:
@@ -113,7 +139,9 @@ class MessageBuilder:
         return self
 
     def build(self) -> AsyncMessage:
-        contents = message_contents(self._content, self._content_type, self._metadata)
+        contents = message_contents(
+            self._content, self._content_type, self._metadata, self._compiled
+        )
         return AsyncMessage(
             description=self.description,
             provider_states=list(self._states),

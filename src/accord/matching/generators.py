@@ -197,6 +197,8 @@ def generate_body(
         return body
     content = body.content
     for expression, generator in found.items():
+        if not expression.startswith("$"):
+            continue  # a plugin's own key (e.g. ``column:1``): the plugin's business
         tokens = parse_path(expression)[1:]
 
         def make(old: Any, generator: dict[str, Any] = generator) -> Any:

@@ -16,14 +16,10 @@ from typing import Any
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
 from accord.matching.rule_index import RuleIndex, RuleNode
-from accord.matching.values import check, check_all, check_size, json_equal, rule_name
+from accord.matching.values import check, check_all, check_size, json_equal
 from accord.model.rules import Rule, RuleList
 
 _COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
-
-
-def _only_equality(rule_list: RuleList) -> bool:
-    return all(rule_name(rule) == "equality" for rule in rule_list.rules)
 
 
 class JsonComparison:
@@ -83,9 +79,12 @@ class JsonComparison:
             return
         rule_list = node.rules
         walk_keys = True
-        if rule_list is not None and not _only_equality(rule_list):
-            for rule in rule_list.rules:
-                name = rule_name(rule)
+        if rule_list is not None and not node.only_equality:
+            for name, rule in zip(node.names, rule_list.rules, strict=True):
+                if name in ("values", "eachValue") and not node.exact:
+                    # As in the Rust core, a values matcher governs only the map it names;
+                    # cascaded to the maps below, their keys are compared as usual.
+                    continue
                 if name == "values":
                     walk_keys = False
                     self._each_value_like(expected, actual, location, node, None)
@@ -109,18 +108,28 @@ class JsonComparison:
         location: Location,
         node: RuleNode,
     ) -> None:
-        missing = [key for key in expected if key not in actual]
-        unexpected = (
-            [] if self.allow_unexpected_keys else [key for key in actual if key not in expected]
+        if len(expected) <= len(actual) and all(key in actual for key in expected):
+            missing: list[str] = []
+        else:
+            missing = [key for key in expected if key not in actual]
+        extra = (
+            [key for key in actual if key not in expected]
+            if len(actual) > len(expected) - len(missing)
+            else []
         )
-        if missing or unexpected:
-            if not expected and unexpected:
+        if missing:
+            # Name the keys, not two lists to diff; an extra key is often the same field
+            # renamed, so mention it even where extra keys are allowed.
+            message = f"missing {_keys_text(missing)}"
+            if extra:
+                message += f" (received {'unexpected ' if not self.allow_unexpected_keys else ''}"
+                message += f"{_keys_text(extra)} instead: renamed?)"
+            self.fail(location, message, expected, actual)
+        elif extra and not self.allow_unexpected_keys:
+            if not expected:
                 message = f"Expected an empty Map but received {show(actual)}"
             else:
-                message = (
-                    f"Expected a Map with keys [{', '.join(sorted(expected))}] "
-                    f"but received one with keys [{', '.join(sorted(actual))}]"
-                )
+                message = f"unexpected {_keys_text(extra)}"
             self.fail(location, message, expected, actual)
         for key, value in expected.items():
             if key in actual:
@@ -157,12 +166,11 @@ class JsonComparison:
             self._type_mismatch(expected, actual, location, node)
             return
         rule_list = node.rules
-        if rule_list is None or _only_equality(rule_list):
+        if rule_list is None or node.only_equality:
             self._strict_list(expected, actual, location, node)
             return
         walk_items = True
-        for rule in rule_list.rules:
-            name = rule_name(rule)
+        for name, rule in zip(node.names, rule_list.rules, strict=True):
             if name == "arrayContains":
                 walk_items = False
                 self._array_contains(rule, expected, actual, location)
@@ -236,7 +244,7 @@ class JsonComparison:
     ) -> None:
         """A collection was expected but something else came; a rule may explain it better."""
         failures = []
-        if node.rules is not None and not _only_equality(node.rules):
+        if node.rules is not None and not node.only_equality:
             failures = node.failures(expected, actual)
         if not failures:
             failures = [
@@ -245,6 +253,13 @@ class JsonComparison:
             ]
         for failure in failures:
             self.fail(location, failure, expected, actual)
+
+
+def _keys_text(keys: list[str]) -> str:
+    """``key 'a'`` or ``keys 'a', 'b'``."""
+    shown = ", ".join(f"'{key}'" for key in keys[:5])
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    return f"key{'s' if len(keys) > 1 else ''} {shown}{more}"
 
 
 def _rule_lists(raw: dict[str, Any]) -> dict[str, RuleList]:
@@ -270,6 +285,29 @@ def compare_json(
 ) -> list[Mismatch]:
     """Compare two JSON values under the body rules of one part."""
     comparison = JsonComparison(
-        RuleIndex(rules), allow_unexpected_keys=allow_unexpected_keys, kind=kind
+        shared_index(rules), allow_unexpected_keys=allow_unexpected_keys, kind=kind
     )
     return comparison.compare(expected, actual)
+
+
+_INDEXES: dict[tuple[tuple[str, str, str], ...], RuleIndex] = {}
+_INDEXES_KEPT = 256
+
+
+def shared_index(rules: dict[str, RuleList] | None) -> RuleIndex:
+    """One :class:`RuleIndex` (and its cache of rule choices) per distinct set of rules.
+
+    A pact's messages usually share their shape and rules; sharing the index lets the
+    thousandth message reuse every rule choice the first one made.
+    """
+    if not rules:
+        return RuleIndex(rules)
+    key = tuple(
+        (path, rule_list.combine, repr(rule_list.rules)) for path, rule_list in rules.items()
+    )
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) >= _INDEXES_KEPT:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        index = _INDEXES[key] = RuleIndex(rules)
+    return index

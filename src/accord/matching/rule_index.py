@@ -1,10 +1,16 @@
-"""Choosing the rule list that governs one value, fast enough for 10,000-item bodies.
+"""Choosing the rule list that governs one value, at a cost independent of the rule count.
 
-Rules are chosen per location by weight (see :mod:`accord.matching.path`). A comparison walks
-the body with a :class:`RuleNode` beside each value: a node knows the rules for its location
-and hands out child nodes, each chosen once and cached. When no expression names a concrete
-index, every item of a list shares one child node, so a list of 10,000 items costs one rule
-choice per distinct shape, not one per item.
+Rules are chosen per location by weight (see :mod:`accord.matching.path`): of every
+expression that matches the location or a prefix of it, the one with the largest weight
+times length wins (the first written, on a tie). The expressions are kept in a trie of
+their tokens, so finding the candidates for a location follows only the branches that can
+match it (the exact name or index, ``*`` and ``[*]``), never the whole list of rules.
+
+A comparison walks the body with a :class:`RuleNode` beside each value. A node remembers
+the trie branches still alive at its location and the best rule so far, so a child's rules
+cost one step from its parent's. Children are cached; when no expression names a concrete
+index, every item of a list shares one child, so 10,000 items cost one rule choice per
+distinct shape.
 """
 
 from __future__ import annotations
@@ -12,37 +18,114 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from accord.matching.path import Location, Token, parse_path, weight
+from accord.matching.path import ANY_INDEX, STAR, Location, Token, parse_path
 from accord.matching.values import CHECKS, rule_name
 from accord.model.rules import Rule, RuleList
 
 Check = tuple[Callable[[Rule, Any, Any, bool], str | None], Rule]
 
+_NONE: tuple[int, int, RuleList | None, int] = (0, 0, None, 0)
+"""(score, -order, rule list, expression length): no rule applies."""
+
+
+class _Branch:
+    """One trie node: the rules of the expression ending here, and the tokens after it."""
+
+    __slots__ = ("children", "depth", "order", "rules", "weight")
+
+    def __init__(self, depth: int, weight: int) -> None:
+        self.children: dict[Token, _Branch] = {}
+        self.depth = depth
+        self.weight = weight
+        """The product of token weights on the way here (2 per exact token, 1 per wildcard)."""
+        self.rules: RuleList | None = None
+        self.order = 0
+
+    def candidate(self) -> tuple[int, int, RuleList | None, int]:
+        return (self.weight * self.depth, -self.order, self.rules, self.depth)
+
+    def step(self, segment: str | int) -> list[_Branch]:
+        """The branches that continue this one for one more location segment."""
+        out: list[_Branch] = []
+        children = self.children
+        if not children:
+            return out
+        exact = children.get(segment)
+        if exact is not None:
+            out.append(exact)
+        star = children.get(STAR)
+        if star is not None:
+            out.append(star)
+        if isinstance(segment, int):
+            any_index = children.get(ANY_INDEX)
+            if any_index is not None:
+                out.append(any_index)
+        return out
+
+
+def _best(
+    current: tuple[int, int, RuleList | None, int], branches: list[_Branch]
+) -> tuple[int, int, RuleList | None, int]:
+    for branch in branches:
+        if branch.rules is not None:
+            found = branch.candidate()
+            if found[:2] > current[:2]:
+                current = found
+    return current
+
 
 class RuleNode:
     """The rules at one location, and the way to the locations below it."""
 
-    __slots__ = ("_children", "_index", "checks", "combine", "exact", "location", "rules")
+    __slots__ = (
+        "_branches",
+        "_children",
+        "_index",
+        "best",
+        "checks",
+        "combine",
+        "exact",
+        "location",
+        "names",
+        "only_equality",
+        "rules",
+    )
 
-    def __init__(self, index: RuleIndex, location: Location) -> None:
+    def __init__(
+        self,
+        index: RuleIndex,
+        location: Location,
+        branches: list[_Branch],
+        best: tuple[int, int, RuleList | None, int],
+    ) -> None:
         self._index = index
         self._children: dict[str | int, RuleNode] = {}
+        self._branches = branches
         self.location = location
-        self.rules, self.exact = index.select(location)
+        self.best = best
+        self.rules: RuleList | None = best[2]
+        self.exact = self.rules is not None and best[3] == len(location)
         self.combine = self.rules.combine if self.rules is not None else "AND"
         self.checks: list[Check] = []
+        self.names: tuple[str, ...] = ()
         if self.rules is not None:
-            for rule in self.rules.rules:
-                checker = CHECKS.get(rule_name(rule))
+            self.names = tuple(rule_name(rule) for rule in self.rules.rules)
+            for name, rule in zip(self.names, self.rules.rules, strict=True):
+                checker = CHECKS.get(name)
                 if checker is not None:
                     self.checks.append((checker, rule))
+        self.only_equality = all(name == "equality" for name in self.names)
+        """No rules, or equality only: the value is compared as written."""
 
     def child(self, segment: str | int) -> RuleNode:
         if isinstance(segment, int) and not self._index.index_sensitive:
             segment = -1
         node = self._children.get(segment)
         if node is None:
-            node = RuleNode(self._index, (*self.location, segment))
+            branches = [b for branch in self._branches for b in branch.step(segment)]
+            node = RuleNode(
+                self._index, (*self.location, segment), branches, _best(self.best, branches)
+            )
             self._children[segment] = node
         return node
 
@@ -60,41 +143,63 @@ class RuleNode:
 
 
 class RuleIndex:
-    """The body rules of one part, parsed once."""
+    """The body rules of one part, parsed once into a trie."""
 
-    __slots__ = ("_compiled", "index_sensitive")
+    __slots__ = ("_count", "_root", "_trie", "index_sensitive")
 
     def __init__(self, rules: dict[str, RuleList] | None) -> None:
-        self._compiled: list[tuple[tuple[Token, ...], RuleList]] = [
-            (parse_path(expression), rule_list) for expression, rule_list in (rules or {}).items()
-        ]
-        self.index_sensitive = any(
-            isinstance(token, int) for tokens, _ in self._compiled for token in tokens
-        )
+        self._trie = _Branch(0, 1)
+        self._root: RuleNode | None = None
+        self._count = 0
+        self.index_sensitive = False
+        for expression, rule_list in (rules or {}).items():
+            if not expression.startswith("$"):
+                continue  # other keys (``column:1``) belong to plugins
+            self._add(parse_path(expression), rule_list)
+
+    def _add(self, tokens: tuple[Token, ...], rule_list: RuleList) -> None:
+        branch = self._trie
+        for token in tokens:
+            if isinstance(token, int):
+                self.index_sensitive = True
+            following = branch.children.get(token)
+            if following is None:
+                wildcard = token in (STAR, ANY_INDEX)
+                following = _Branch(branch.depth + 1, branch.weight * (1 if wildcard else 2))
+                branch.children[token] = following
+            branch = following
+        if branch.rules is None:  # the first spelling of an expression wins, as before
+            self._count += 1
+            branch.rules = rule_list
+            branch.order = self._count
 
     def __bool__(self) -> bool:
-        return bool(self._compiled)
+        return self._count > 0
 
     def root(self) -> RuleNode:
-        return RuleNode(self, ("$",))
+        """The node for ``$``, made once: its cache of rule choices outlives one comparison."""
+        if self._root is None:
+            branches = self._trie.step("$")
+            self._root = RuleNode(self, ("$",), branches, _best(_NONE, branches))
+        return self._root
 
     def select(self, location: Location) -> tuple[RuleList | None, bool]:
         """The best rule list for ``location`` and whether it sits exactly on it.
 
         Returns ``(None, False)`` when no expression matches ``location`` or a parent.
         """
-        best: RuleList | None = None
-        best_score = 0
-        exact = False
-        for tokens, rule_list in self._compiled:
-            w = weight(tokens, location)
-            score = w * len(tokens)
-            if w and score > best_score:
-                best, best_score, exact = rule_list, score, len(tokens) == len(location)
-        return best, exact
+        branches = [self._trie]
+        best = _NONE
+        for segment in location:
+            branches = [b for branch in branches for b in branch.step(segment)]
+            if not branches:
+                break
+            best = _best(best, branches)
+        rules = best[2]
+        return rules, rules is not None and best[3] == len(location)
 
     def lookup(self, location: Location) -> tuple[RuleList | None, bool]:
-        """Uncached :meth:`select` with indices normalised (for occasional callers)."""
+        """:meth:`select` with indices normalised (for occasional callers)."""
         if not self.index_sensitive:
             location = tuple(-1 if isinstance(s, int) else s for s in location)
         return self.select(location)

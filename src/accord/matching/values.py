@@ -49,7 +49,13 @@ _JAVA_QUOTE = re.compile(r"\\Q(.*?)(?:\\E|$)", re.DOTALL)
 
 
 def python_regex(pattern: str) -> str:
-    """A Java/Oniguruma regex in Python syntax (``\\Q...\\E`` quoting becomes escapes)."""
+    """A Java/Oniguruma regex in Python syntax (``\\Q...\\E`` quoting becomes escapes).
+
+    A deliberate departure from the Rust core: its regex engine has no ``\\Q...\\E``, so
+    it fails every value against such a pattern (pact_ffi 0.5.12 reports ``a.b`` as not
+    matching ``\\Qa.b\\E``). accord honours the quoting as the JVM that wrote the pattern
+    meant it, in matchers and regex generators alike.
+    """
     return _JAVA_QUOTE.sub(lambda m: re.escape(m.group(1)), pattern)
 
 

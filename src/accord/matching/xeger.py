@@ -14,7 +14,10 @@ from __future__ import annotations
 import importlib
 import random
 import re
+from functools import lru_cache
 from typing import Any
+
+from accord.matching.values import python_regex
 
 __all__ = ["example_for_regex"]
 
@@ -39,17 +42,14 @@ _WIDE = [chr(c) for c in range(0xA1, 0x3000)]
 def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
     """Return a random string ``s`` such that ``re.fullmatch(pattern, s)`` succeeds.
 
-    Pass ``rng=random.Random(seed)`` for reproducible output (pact files should not churn
+    Java's ``\\Q...\\E`` quoting is honoured, as by the regex matcher. Pass
+    ``rng=random.Random(seed)`` for reproducible output (pact files should not churn
     between runs); with ``rng=None`` a fresh, OS-seeded generator is used.
 
     Raises ``ValueError`` if the pattern does not compile or no matching example could be
     produced (for example contradictory look-aheads such as ``(?=a)b``).
     """
-    try:
-        compiled = re.compile(pattern)
-        tree = _parser.parse(pattern)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    compiled, tree = _parsed(pattern)
     gen = rng if rng is not None else random.Random()
     icase = bool(compiled.flags & re.IGNORECASE)
     for _ in range(_ATTEMPTS):
@@ -61,6 +61,16 @@ def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
         if compiled.fullmatch(candidate) is not None:
             return candidate
     raise ValueError(f"could not generate a string matching regular expression {pattern!r}")
+
+
+@lru_cache(maxsize=1024)
+def _parsed(pattern: str) -> tuple[re.Pattern[str], Any]:
+    """The compiled pattern and its parse tree, once per pattern (parsing is the slow part)."""
+    python = python_regex(pattern)
+    try:
+        return re.compile(python), _parser.parse(python)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
 
 
 class _Walker:
@@ -115,6 +125,16 @@ class _Walker:
 
     def _char_class(self, items: Any) -> str:
         """Pick a member of a ``[...]`` class, preferring printable ASCII over anything else."""
+        key = (repr(items), self.icase)
+        options = _CLASS_OPTIONS.get(key)
+        if options is None:
+            options = self._class_options(items)
+            if len(_CLASS_OPTIONS) < _CLASS_CACHE_SIZE:
+                _CLASS_OPTIONS[key] = options
+        return self._pick(options)
+
+    def _class_options(self, items: Any) -> list[str]:
+        """Every character a class allows from the first pool that has any (the slow part)."""
         negate = bool(items) and items[0][0] == _c.NEGATE
         body = items[1:] if negate else items
 
@@ -125,17 +145,23 @@ class _Walker:
         for pool in (_PRINTABLE, _WHITESPACE):
             options = [ch for ch in pool if member(ch)]
             if options:
-                return self._pick(options)
+                return options
         if not negate:
             explicit = _explicit_chars(body)
             if explicit:
-                return self._pick(explicit)
-        return self._pick([ch for ch in _WIDE if member(ch)])
+                return explicit
+        return [ch for ch in _WIDE if member(ch)]
 
     def _pick(self, options: list[str]) -> str:
         if not options:
             raise ValueError("character class matches no character we can generate")
         return self.rng.choice(options)
+
+
+_CLASS_OPTIONS: dict[tuple[str, bool], list[str]] = {}
+"""A class's allowed characters, by the class's parse and case folding: examples for the
+same pattern are made over and over (a consumer test per message), the class never changes."""
+_CLASS_CACHE_SIZE = 4096
 
 
 def _fold(ch: str) -> set[str]:

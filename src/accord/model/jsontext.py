@@ -28,6 +28,24 @@ def dumps_pretty(value: Any) -> str:
     return "".join(out)
 
 
+def _scalar(value: Any) -> str | None:
+    """The text of a string, number, boolean or null; ``None`` for containers."""
+    kind = type(value)
+    if kind is str:
+        return _encode_string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is float:
+        return _float(value)
+    return None
+
+
 def _write(value: Any, out: list[str], newline: str) -> None:
     if isinstance(value, str):
         out.append(_encode_string(value))
@@ -54,7 +72,12 @@ def _write(value: Any, out: list[str], newline: str) -> None:
             first = False
             out.append(_encode_string(key if isinstance(key, str) else str(key)))
             out.append(": ")
-            _write(value[key], out, inner)
+            item = value[key]
+            text = _scalar(item)  # most values are scalars: no recursive call for them
+            if text is None:
+                _write(item, out, inner)
+            else:
+                out.append(text)
         out.append(newline)
         out.append("}")
     elif isinstance(value, list | tuple):
@@ -68,7 +91,11 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         for item in value:
             out.append(inner if first else separator)
             first = False
-            _write(item, out, inner)
+            text = _scalar(item)
+            if text is None:
+                _write(item, out, inner)
+            else:
+                out.append(text)
         out.append(newline)
         out.append("]")
     else:

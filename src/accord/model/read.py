@@ -79,7 +79,7 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
                 f"not UTF-8 text (bad byte at offset {exc.start})", source=source
             ) from exc
     try:
-        with _collector_paused():
+        with collector_paused():
             data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise PactFileError(
@@ -89,12 +89,12 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
         raise PactFileError("JSON nested too deeply", source=source) from exc
     except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
         raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
-    with _collector_paused():
+    with collector_paused():
         return parse_pact(data, source=source)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building a large, acyclic document.
 
     Loading allocates hundreds of thousands of containers and none of them can form a
@@ -252,6 +252,9 @@ def _legacy_http(item: Any, at: At, major: int) -> HttpInteraction:
 
 def _v3_message(item: Any, at: At, major: int) -> AsyncMessage:
     data = at.obj(item, "a message object")
+    if data.get("description") is None:
+        # The Rust core reads a V3 message without a description as one with an empty one.
+        data = {**data, "description": ""}
     common = _common(data, at)
     message = parse_message(data, major, at)
     extra = message.extra
@@ -304,10 +307,20 @@ def parse_request(data: Any, major: int, at: At) -> HttpRequest:
     path = (at / "path").string(req.get("path", "/"), "a path")
     headers = _headers(req.get("headers"), at / "headers")
     query, raw_query = _query(req.get("query"), at / "query")
-    rules = parse_matching_rules(req.get("matchingRules"), at / "matchingRules")
+    rules_key = "matchingRules" if "matchingRules" in req else "requestMatchingRules"
+    rules = parse_matching_rules(req.get(rules_key), at / rules_key)
     generators = parse_generators(req.get("generators"), at / "generators")
     body = _http_body(req, headers, major, at)
-    known = ("method", "path", "query", "headers", "body", "matchingRules", "generators")
+    known = (
+        "method",
+        "path",
+        "query",
+        "headers",
+        "body",
+        "matchingRules",
+        "requestMatchingRules",
+        "generators",
+    )
     extra = {k: v for k, v in req.items() if k not in known}
     return HttpRequest(
         method.upper() if major >= 4 else method,
@@ -334,10 +347,11 @@ def parse_response(data: Any, major: int, at: At) -> HttpResponse:
                 f"expected an HTTP status code, found {describe_value(status)}"
             )
     headers = _headers(res.get("headers"), at / "headers")
-    rules = parse_matching_rules(res.get("matchingRules"), at / "matchingRules")
+    rules_key = "matchingRules" if "matchingRules" in res else "responseMatchingRules"
+    rules = parse_matching_rules(res.get(rules_key), at / rules_key)
     generators = parse_generators(res.get("generators"), at / "generators")
     body = _http_body(res, headers, major, at)
-    known = ("status", "headers", "body", "matchingRules", "generators")
+    known = ("status", "headers", "body", "matchingRules", "responseMatchingRules", "generators")
     extra = {k: v for k, v in res.items() if k not in known}
     return HttpResponse(status, headers, body, rules, generators, extra)
 

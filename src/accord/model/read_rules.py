@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from accord.model.at import At, describe_value
@@ -28,6 +29,26 @@ def normalise_rule(raw: Any, at: At) -> Rule:
     if "min" in rule or "max" in rule:
         return {"match": "type", **rule}
     raise at.fail("a matching rule needs a 'match' name")
+
+
+def _is_plain_rule(rule: Any) -> bool:
+    return isinstance(rule, dict) and isinstance(rule.get("match"), str)
+
+
+def _rule_list_fast(raw: Any) -> tuple[list[Rule], str] | None:
+    """The common, well-formed ``{"matchers": [...], "combine": ...}`` with no location
+    bookkeeping (a 1,000-interaction pact has tens of thousands); ``None`` means take the
+    careful path, which names the place of any problem."""
+    if type(raw) is not dict:
+        return None
+    matchers = raw.get("matchers")
+    combine = raw.get("combine", "AND")
+    if type(matchers) is not list or combine not in ("AND", "OR"):
+        return None
+    for rule in matchers:
+        if not _is_plain_rule(rule):
+            return None
+    return matchers, combine
 
 
 def _rule_list(raw: Any, at: At) -> tuple[list[Rule], str]:
@@ -68,16 +89,45 @@ def parse_matching_rules(value: Any, at: At) -> MatchingRules:
                 rules.add(category, "", found, combine)
             continue
         for key, raw in where.obj(bucket).items():
-            found, combine = _rule_list(raw, where / key)
-            name = _body_key(key) if category == "body" else key
+            found, combine = _rule_list_fast(raw) or _rule_list(raw, where / key)
+            name = _body_key(key) if category == "body" else keyed_name(key)
             rules.add(category, name, found, combine)
     return rules
 
 
+_PLAIN_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?=[.\[]|$)")
+_FIRST_FIELD = re.compile(r"\$(?:\.([^.\[\]]+)|\[['\"](.+?)['\"]\])")
+
+
 def _body_key(key: str) -> str:
+    """A body key as a path: ``a.b`` (pact-jvm) means ``$.a.b``.
+
+    Keys that are not JSON paths at all, such as a plugin's ``column:1``, stay as written.
+    """
     if key.startswith("$"):
         return key
-    return "$." + key if not key.startswith("[") else "$" + key
+    if key.startswith("["):
+        return "$" + key
+    return "$." + key if _PLAIN_FIELD.match(key) else key
+
+
+def keyed_name(key: str) -> str:
+    """The header, query or metadata name a rule key means.
+
+    Old pact_ffi versions wrote header rules under path keys such as ``$.Authorization[0]``;
+    the Rust core applies those to the header the first field names, and so does accord.
+    ``accord inspect`` reports such keys (see :func:`is_path_style_name`).
+    """
+    if is_path_style_name(key):
+        found = _FIRST_FIELD.match(key)
+        if found:
+            return found.group(1) or found.group(2)
+    return key
+
+
+def is_path_style_name(key: str) -> bool:
+    """A header/query/metadata rule key spelt as a JSON path (old pact_ffi)."""
+    return key.startswith("$") and _FIRST_FIELD.match(key) is not None
 
 
 def _v2_target(key: str) -> tuple[str, str]:
@@ -100,7 +150,7 @@ def _v2_target(key: str) -> tuple[str, str]:
                 return category, ""
             if remainder.startswith("['") and remainder.endswith("']"):
                 remainder = remainder[2:-2]
-            return category, remainder
+            return category, keyed_name(remainder)
     return "body", key
 
 
@@ -121,5 +171,6 @@ def parse_generators(value: Any, at: At) -> Generators:
         for key, raw in block.items():
             entry = (where / key).obj(raw, "a generator object")
             (where / key / "type").string(entry.get("type"), "a generator type")
-            generators.add(category, _body_key(key) if category == "body" else key, entry)
+            name = _body_key(key) if category == "body" else keyed_name(key)
+            generators.add(category, name, entry)
     return generators

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
 from accord.errors import PactFileError, PactWriteError
 from accord.model.body import Body, is_json_type, is_text_type
+from accord.model.dirlock import locked
 from accord.model.jsontext import dumps_pretty
 from accord.model.pact import (
     AsyncMessage,
@@ -34,7 +33,7 @@ from accord.model.pact import (
     SyncMessage,
     UnknownInteraction,
 )
-from accord.model.read import loads_pact
+from accord.model.read import collector_paused, loads_pact
 
 V3 = "3.0.0"
 V4 = "4.0"
@@ -198,6 +197,11 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
             "holds only asynchronous messages. Write spec V4 to mix interaction types."
         )
     message = interaction.message
+    if interaction.plugin_config or _is_plugin_type(message.content_type):
+        raise PactWriteError(
+            f"interaction {interaction.description!r} is a {message.content_type or 'plugin'} "
+            "message; its plugin configuration has no place in a V3 pact. Write spec V4."
+        )
     out: dict[str, Any] = dict(interaction.extra)
     out["description"] = interaction.description
     if interaction.provider_states:
@@ -215,7 +219,12 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
             out["contents"] = content
     metadata = dict(message.metadata)
     content_type = message.content_type
-    if content_type and not any(k.lower() in ("contenttype", "content-type") for k in metadata):
+    if (
+        content_type
+        and _needs_stated_type(body, content_type)
+        and not any(k.lower() in ("contenttype", "content-type") for k in metadata)
+    ):
+        # Only what a reader cannot infer (JSON needs no label; base64 bytes do).
         metadata["contentType"] = content_type
     out["metadata"] = metadata
     if message.matching_rules:
@@ -280,6 +289,25 @@ def _v3_part(
         out["matchingRules"] = rules.to_json()
     if gens:
         out["generators"] = gens.to_json()
+
+
+_PLUGIN_TYPES = ("application/protobuf", "application/grpc", "application/x-protobuf")
+
+
+def _is_plugin_type(content_type: str | None) -> bool:
+    base = (content_type or "").split(";", 1)[0].strip().lower()
+    return base.startswith(_PLUGIN_TYPES) or base.endswith("+protobuf")
+
+
+def _needs_stated_type(body: Body | None, content_type: str) -> bool:
+    """Whether a V3 message must state its content type for a reader to get it back.
+
+    JSON objects, arrays and numbers say what they are; strings (JSON, text or XML) and
+    bytes (written as base64) do not.
+    """
+    if body is None:
+        return False
+    return not is_json_type(content_type) or isinstance(body.content, str | bytes)
 
 
 def dumps_pact(pact: Pact, spec: str = V4) -> str:
@@ -355,17 +383,6 @@ def merge_plugins(existing: Any, incoming: Any) -> list[Any]:
     return out
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the pact directory itself, so no lock file is left behind."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 def write_pact(
     pact: Pact, directory: str | Path, *, spec: str = V4, overwrite: bool = False
 ) -> Path:
@@ -379,7 +396,7 @@ def write_pact(
     except OSError as exc:
         raise PactWriteError(f"cannot create pact directory {folder}: {exc}") from exc
     target = pact_path(folder, pact)
-    with _locked(folder):
+    with locked(folder), collector_paused():
         to_write = pact
         if not overwrite and target.exists():
             try:

@@ -149,8 +149,18 @@ class VerificationResult:
         return text
 
     def report(self, *, verbose: bool = False) -> str:
-        """A readable report: one line per interaction, then each failure in full."""
-        lines = [f"Verifying provider {self.provider!r}"]
+        """A readable report: one line per interaction, then each failure in full.
+
+        The first line carries the first failure's reason, so ``assert result.ok,
+        result.report()`` says why in the line pytest shows first.
+        """
+        head = f"Verifying provider {self.provider!r}"
+        failures = self.failures
+        if failures:
+            first = failures[0]
+            more = f" (and {len(failures) - 1} more failed)" if len(failures) > 1 else ""
+            head += f": {first.consumer}: {first.description!r} failed: {first.reason}{more}"
+        lines = [head]
         lines += [f"  warning: {w}" for w in self.warnings]
         for r in self.results:
             mark = "ok" if r.outcome is Outcome.PASSED else ("PENDING" if r.pending else "FAIL")

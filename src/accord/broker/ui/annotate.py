@@ -6,33 +6,28 @@ line, and each line carries the rules and generators whose path names exactly th
 Rules whose path names nothing in the example (an optional field, a longer list) are kept
 too, listed with their path, so the page never hides a rule.
 
-The path reader is deliberately small and local: the broker depends on :mod:`accord.model`
-only, and a path it cannot read is simply shown as text rather than attached.
+Paths are read by :mod:`accord.model.paths`, the reader the matching engine uses (the
+broker depends on the model only); a path it cannot read is shown as text, not attached.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from accord.model.body import Body
+from accord.model.describe import describe_generator, describe_rule
+from accord.model.paths import ANY_INDEX as ANY_INDEX  # re-exported for the page code
+from accord.model.paths import STAR, Location, names, to_expression, try_parse_path
 from accord.model.rules import Generators, MatchingRules, RuleList
 
 MAX_LINES = 4000
 """A body longer than this is cut short on the page (the raw JSON link has it all)."""
 
-ANY_KEY = "\ue000*"
-"""``.*``: any key or index (a private-use prefix, so no real key can clash)."""
-ANY_INDEX = "\ue000[*]"
-"""``[*]``: any index."""
-
-Token = str | int
-Location = tuple[Token, ...]
-
-_NAME = re.compile(r"[^.\[\]'\s]+")
+ANY_KEY = STAR
+"""``.*``: any key or index."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,146 +79,19 @@ class BodyView:
 
 
 def parse_path(expression: str) -> Location | None:
-    """``$.items[*]['a b']`` -> ``("$", "items", ANY_INDEX, "a b")``; None if unreadable."""
-    text = expression.strip()
-    if text.startswith("$"):
-        pos = 1
-    else:
-        pos = 0
-        if text and text[0] not in ".[":
-            text = "." + text
-    tokens: list[Token] = ["$"]
-    while pos < len(text):
-        char = text[pos]
-        if char == ".":
-            pos += 1
-            if text.startswith("*", pos):
-                tokens.append(ANY_KEY)
-                pos += 1
-                continue
-            found = _NAME.match(text, pos)
-            if not found:
-                return None
-            tokens.append(found.group())
-            pos = found.end()
-        elif char == "[":
-            end = text.find("]", pos)
-            if end < 0:
-                return None
-            inner = text[pos + 1 : end]
-            pos = end + 1
-            if inner == "*":
-                tokens.append(ANY_INDEX)
-            elif inner.isdigit():
-                tokens.append(int(inner))
-            elif len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-                tokens.append(inner[1:-1])
-            else:
-                return None
-        else:
-            return None
-    return tuple(tokens)
+    """``$.items[*]['a b']`` -> ``("$", "items", ANY_INDEX, "a b")``; None if unreadable.
 
-
-def names(pattern: Location, location: Location) -> bool:
-    """Does the rule path ``pattern`` name exactly the value at ``location``?"""
-    if len(pattern) != len(location):
-        return False
-    for token, segment in zip(pattern, location, strict=True):
-        if token == ANY_KEY:
-            continue
-        if token == ANY_INDEX:
-            if not isinstance(segment, int):
-                return False
-        elif token != segment or type(token) is not type(segment):
-            return False
-    return True
+    The matching engine's own reader, so the page attaches a rule where the engine applies it.
+    """
+    return try_parse_path(expression)
 
 
 def expression(location: Location) -> str:
     """The canonical path text for a concrete location (shown as a tooltip)."""
-    out = ["$"]
-    for segment in location[1:]:
-        if isinstance(segment, int):
-            out.append(f"[{segment}]")
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):
-            out.append(f".{segment}")
-        else:
-            out.append(f"['{segment}']")
-    return "".join(out)
+    return to_expression(location)
 
 
-# --- phrases ------------------------------------------------------------------------------
-
-
-def _literal(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-_FORMAT_KEYS = ("format", "date", "time", "datetime", "timestamp")
-
-
-_TYPE_PHRASES = {
-    "string": "any string",
-    "number": "any number",
-    "bool": "any boolean",
-    "object": "same shape",
-    "array": "each item alike",
-}
-
-
-def describe_rule(rule: dict[str, Any], value_kind: str | None = None) -> str:
-    """A matcher as a short phrase: ``integer``, ``regex ^\\d+$``, ``any string``.
-
-    ``value_kind`` (``string``, ``number``, ``bool``, ``object``, ``array``) is the kind of
-    the example value the rule sits on; it turns Pact's bare ``type`` into words.
-    """
-    kind = str(rule.get("match", "type"))
-    rest = {key: value for key, value in rule.items() if key != "match"}
-    if kind == "type" and value_kind in _TYPE_PHRASES:
-        parts = [_TYPE_PHRASES[value_kind]]
-        parts += [f"{key} {_literal(rest[key])}" for key in ("min", "max") if key in rest]
-        return " · ".join(parts)
-    if kind in ("eachKey", "eachValue") and isinstance(rest.get("rules"), list):
-        inner = ", ".join(describe_rule(r) for r in rest["rules"] if isinstance(r, dict))
-        return f"{'each key' if kind == 'eachKey' else 'each value'}: {inner or 'any'}"
-    if kind == "arrayContains" and isinstance(rest.get("variants"), list):
-        count = len(rest["variants"])
-        return f"array contains {count} variant{'s' if count != 1 else ''}"
-    if kind == "regex" and "regex" in rest:
-        return f"regex {_literal(rest['regex'])}"
-    if kind in ("date", "time", "datetime", "timestamp"):
-        fmt = next((rest[k] for k in _FORMAT_KEYS if isinstance(rest.get(k), str)), None)
-        return f"{kind} {fmt}" if fmt else kind
-    if kind == "include" and "value" in rest:
-        return f"includes {json.dumps(rest['value'], ensure_ascii=False)}"
-    if kind == "contentType" and "value" in rest:
-        return f"content type {_literal(rest['value'])}"
-    if kind == "statusCode" and "status" in rest:
-        return f"status {_literal(rest['status'])}"
-    parts = [kind]
-    for key in ("min", "max"):
-        if key in rest:
-            parts.append(f"{key} {_literal(rest.pop(key))}")
-    parts += [f"{key} {_literal(value)}" for key, value in rest.items()]
-    return " · ".join(parts)
-
-
-def describe_generator(generator: dict[str, Any]) -> str:
-    """A generator as a short phrase: ``uuid``, ``random int 0–10``, ``from state ${id}``."""
-    kind = str(generator.get("type", "?"))
-    rest = {key: value for key, value in generator.items() if key != "type"}
-    if kind == "ProviderState" and "expression" in rest:
-        return f"from provider state {_literal(rest['expression'])}"
-    if kind == "RandomInt":
-        return f"random int {rest.get('min', 0)}–{rest.get('max', 2147483647)}"
-    if kind == "MockServerURL":
-        return "mock server URL"
-    if kind == "Uuid" and rest.get("format", "lower-case-hyphenated") == "lower-case-hyphenated":
-        return "uuid"
-    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", kind).lower()
-    parts = [words] + [f"{key} {_literal(value)}" for key, value in rest.items()]
-    return " · ".join(parts)
+# --- phrases ---------------------------------------------------------------------------
 
 
 def _raw(value: Any) -> str:
