@@ -124,12 +124,14 @@ class JsonComparison:
             if extra:
                 message += f" (received {'unexpected ' if not self.allow_unexpected_keys else ''}"
                 message += f"{_keys_text(extra)} instead: renamed?)"
+            # The reference's wording follows, so tools that look for it still find it.
+            message += f"; {_key_lists(expected, actual)}"
             self.fail(location, message, expected, actual)
         elif extra and not self.allow_unexpected_keys:
             if not expected:
                 message = f"Expected an empty Map but received {show(actual)}"
             else:
-                message = f"unexpected {_keys_text(extra)}"
+                message = f"unexpected {_keys_text(extra)}; {_key_lists(expected, actual)}"
             self.fail(location, message, expected, actual)
         for key, value in expected.items():
             if key in actual:
@@ -311,3 +313,11 @@ def shared_index(rules: dict[str, RuleList] | None) -> RuleIndex:
             _INDEXES.pop(next(iter(_INDEXES)))
         index = _INDEXES[key] = RuleIndex(rules)
     return index
+
+
+def _key_lists(expected: dict[str, Any], actual: dict[str, Any]) -> str:
+    """The Rust core's wording for a key mismatch (the compatibility suite checks it)."""
+    return (
+        f"Expected a Map with keys [{', '.join(sorted(expected))}] "
+        f"but received one with keys [{', '.join(sorted(actual))}]"
+    )
