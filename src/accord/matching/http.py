@@ -7,6 +7,7 @@ from urllib.parse import unquote_plus
 
 from accord.matching.body import compare_bodies
 from accord.matching.mismatch import Mismatch
+from accord.matching.rule_check import check_rules
 from accord.matching.values import check_all, rule_name
 from accord.model.body import media_type
 from accord.model.pact import HttpRequest, HttpResponse
@@ -31,6 +32,7 @@ def compare_request(
     ``exact_query`` compares V1.0 query strings as plain strings, as that version did.
     """
     rules = expected.matching_rules
+    check_rules(rules)  # a broken rule is an error for this interaction, named by place
     out = []
     if expected.method.upper() != actual.method.upper():
         out.append(
@@ -64,6 +66,7 @@ def compare_request(
 def compare_response(expected: HttpResponse, actual: HttpResponse) -> list[Mismatch]:
     """Everything that differs between an expected and a received response."""
     rules = expected.matching_rules
+    check_rules(rules)  # a broken rule is an error for this interaction, named by place
     out = []
     if expected.status is not None:
         out += compare_status(expected.status, actual.status, rules)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from accord.matching.body import compare_bodies
 from accord.matching.http import header_values_match
 from accord.matching.mismatch import Mismatch, show
+from accord.matching.rule_check import check_rules
 from accord.matching.values import check_all, json_equal
 from accord.model.body import Body
 from accord.model.pact import MessageContents
@@ -14,6 +15,7 @@ _CONTENT_TYPE_KEYS = ("contenttype", "content-type")
 
 def compare_message(expected: MessageContents, actual: MessageContents) -> list[Mismatch]:
     """Everything that differs between an expected and a produced message."""
+    check_rules(expected.matching_rules)  # a broken rule errors this interaction
     expected_body = expected.contents
     actual_body = actual.contents
     if expected_body is not None and expected_body.content_type is None:
