@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from accord.errors import MatcherError
+from accord.errors import AccordError, MatcherError
 from accord.matching.json_body import compare_json
 from accord.matching.path import parse_path, weight
+from accord.matching.rule_check import check_generator, check_rule
 from accord.matching.values import CHECKS, python_regex, rule_name
 from accord.model.body import Body
 from accord.model.pact import (
@@ -128,9 +129,14 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
                     Finding("warning", f"{where} rule body {key}", "matches nothing in the example")
                 )
     if body is not None and body.is_json and rules.category("body"):
-        for mismatch in compare_json(
-            body.content, body.content, rules.category("body"), allow_unexpected_keys=True
-        ):
+        try:
+            mismatches = compare_json(
+                body.content, body.content, rules.category("body"), allow_unexpected_keys=True
+            )
+        except AccordError as exc:  # a rule that cannot run is reported, never raised
+            findings.append(Finding("error", f"{where} example", str(exc)))
+            mismatches = []
+        for mismatch in mismatches:
             findings.append(
                 Finding(
                     "error",
@@ -141,6 +147,12 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
     for category, bucket in generators.categories.items():
         for key, generator in bucket.items():
             kind = generator.get("type")
+            try:
+                check_generator(generator)
+            except AccordError as exc:
+                findings.append(
+                    Finding("error", f"{where} generator {category} {key}".rstrip(), str(exc))
+                )
             if kind not in KNOWN_GENERATORS:
                 findings.append(
                     Finding(
@@ -157,11 +169,11 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
 def _rule_problem(rule: Rule) -> str | None:
     name = rule_name(rule)
     if name not in CHECKS:
-        return f"unknown matcher {name!r} (a plugin rule? it is not checked)"
+        return f"unknown matcher {name!r}: verification fails wherever this rule applies"
     if name == "regex":
         try:
             re.compile(python_regex(str(rule.get("regex", ""))))
-        except re.error as exc:
+        except (re.error, RecursionError, OverflowError) as exc:
             return f"the regex {rule.get('regex')!r} does not compile: {exc}"
     if name in ("date", "time", "datetime") and rule.get("format"):
         from accord.matching.javadate import matches_java_pattern
@@ -170,9 +182,10 @@ def _rule_problem(rule: Rule) -> str | None:
             matches_java_pattern("", str(rule["format"]))
         except ValueError as exc:
             return f"bad {name} format {rule['format']!r}: {exc}"
-    for bound in ("min", "max"):
-        if bound in rule and not str(rule[bound]).lstrip("-").isdigit():
-            return f"{bound} must be a number, not {rule[bound]!r}"
+    try:
+        check_rule(rule, "")
+    except AccordError as exc:
+        return str(exc)
     return None
 
 
