@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from accord.errors import PactFileError, SourceError
+from accord.limits import MAX_PACT_BYTES_ENV, max_pact_bytes
 from accord.model.pact import Pact
 from accord.model.read import load_pact, loads_pact
 
@@ -64,15 +67,22 @@ def load_sources(
 
 
 def fetch_pact(url: str, *, auth: Auth | None = None, timeout: float = 30.0) -> Pact:
+    """Download and read one pact; ``timeout`` bounds the whole download, not each read.
+
+    A server that trickles one byte at a time never trips a per-read timeout, so the body
+    is read in chunks against one deadline, each read waiting at most for what is left of
+    it, and the size is capped like a pact file's (``ACCORD_MAX_PACT_BYTES``).
+    """
     request = urllib.request.Request(
         url, headers={"Accept": "application/hal+json, application/json"}
     )
     header = auth.header() if auth else None
     if header:
         request.add_header("Authorization", header)
+    deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
+            body = _read_within(response, url, deadline, timeout)
     except urllib.error.HTTPError as exc:
         hint = " (check the credentials)" if exc.code in (401, 403) else ""
         raise SourceError(f"{url}: HTTP {exc.code} {exc.reason}{hint}") from exc
@@ -83,3 +93,36 @@ def fetch_pact(url: str, *, auth: Auth | None = None, timeout: float = 30.0) -> 
         return loads_pact(body, source=url)
     except PactFileError:
         raise
+
+
+def _read_within(response: Any, url: str, deadline: float, timeout: float) -> bytes:
+    limit = max_pact_bytes()
+    sock = _socket_of(response)
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise SourceError(f"{url}: the pact did not arrive within {timeout:g} s")
+        if sock is not None:
+            sock.settimeout(max(left, 0.01))
+        try:
+            chunk = response.read1(65536)
+        except TimeoutError as exc:
+            raise SourceError(f"{url}: the pact did not arrive within {timeout:g} s") from exc
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise SourceError(
+                f"{url}: the pact is over the {limit}-byte limit (set {MAX_PACT_BYTES_ENV} "
+                "to raise it)"
+            )
+        chunks.append(chunk)
+
+
+def _socket_of(response: Any) -> Any:
+    """The connection's socket, so each read waits only for what is left of the deadline."""
+    raw = getattr(getattr(response, "fp", None), "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if callable(getattr(sock, "settimeout", None)) else None
