@@ -25,6 +25,9 @@ MAX_GENERATED_SIZE = 10_000
 """Largest string a generator makes: ``RandomString`` size, ``RandomHexadecimal`` and
 ``RandomDecimal`` digits, and examples made from a regex."""
 
+MAX_EXAMPLE_ITEMS = 10_000
+"""Largest ``min`` of ``match.each_like``: the example holds that many copies."""
+
 MAX_RANDOM_INT_BITS = 64
 """``RandomInt`` bounds must fit in a signed 64-bit integer, as in the reference."""
 

@@ -271,7 +271,12 @@ def generate_request(
         if method_gen
         else request.method,
         headers=_generate_keyed(
-            request.headers, gens.category("header"), "header", mode=mode, context=context, as_list=True
+            request.headers,
+            gens.category("header"),
+            "header",
+            mode=mode,
+            context=context,
+            as_list=True,
         ),
         query=_generate_keyed(
             request.query, gens.category("query"), "query", mode=mode, context=context, as_list=True
@@ -304,7 +309,12 @@ def generate_response(
         response,
         status=status,
         headers=_generate_keyed(
-            response.headers, gens.category("header"), "header", mode=mode, context=context, as_list=True
+            response.headers,
+            gens.category("header"),
+            "header",
+            mode=mode,
+            context=context,
+            as_list=True,
         ),
         body=generate_body(response.body, gens, mode=mode, context=context),
     )

@@ -86,12 +86,18 @@ def _check_variants(rule: Rule, place: str, depth: int) -> None:
             raise RuleError(f"a variant must be an object, not {type(variant).__name__}", path=here)
         index = variant.get("index", 0)
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-            raise RuleError(f"a variant 'index' must be a whole number >= 0, not {index!r}", path=here)
+            raise RuleError(
+                f"a variant 'index' must be a whole number >= 0, not {index!r}", path=here
+            )
         rules = variant.get("rules") or {}
         if not isinstance(rules, dict):
-            raise RuleError(f"variant 'rules' must be an object, not {type(rules).__name__}", path=here)
+            raise RuleError(
+                f"variant 'rules' must be an object, not {type(rules).__name__}", path=here
+            )
         for path, value in rules.items():
-            inner = value.get("matchers") if isinstance(value, dict) and "matchers" in value else value
+            inner = (
+                value.get("matchers") if isinstance(value, dict) and "matchers" in value else value
+            )
             items = inner if isinstance(inner, list) else [inner]
             for position, item in enumerate(items):
                 check_rule(item, f"{here} {path} [{position}]", depth + 1)
@@ -126,7 +132,9 @@ def check_generator(generator: Any) -> None:
         key = "size" if kind == "RandomString" else "digits"
         size = integer_setting(generator, key)
         if size is not None and not 0 <= size <= MAX_GENERATED_SIZE:
-            raise RuleError(f"{kind} '{key}' must be between 0 and {MAX_GENERATED_SIZE}, not {size}")
+            raise RuleError(
+                f"{kind} '{key}' must be between 0 and {MAX_GENERATED_SIZE}, not {size}"
+            )
     elif kind == "Regex":
         pattern = generator.get("regex")
         if not isinstance(pattern, str):

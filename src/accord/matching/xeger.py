@@ -124,8 +124,7 @@ class _Walker:
             self.steps += count
             if self.steps > 4 * MAX_GENERATED_SIZE:
                 raise RuleError(
-                    f"every example for this regex is longer than {MAX_GENERATED_SIZE} "
-                    "characters"
+                    f"every example for this regex is longer than {MAX_GENERATED_SIZE} characters"
                 )
             return "".join(self.emit(body) for _ in range(count))
         if op == _c.GROUPREF:

@@ -94,9 +94,11 @@ def read_pact_bytes(source: str | Path) -> bytes:
 def _regular_and_small(info: os.stat_result, name: str, limit: int) -> None:
     if not stat.S_ISREG(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
-            raise PactFileError("is a directory, not a pact file", source=name)
+            raise PactFileError("cannot read file: it is a directory", source=name)
         raise PactFileError(
-            "not a regular file (a FIFO, device or socket is never read as a pact)", source=name
+            "cannot read file: not a regular file (a FIFO, device or socket is never read as "
+            "a pact)",
+            source=name,
         )
     if info.st_size > limit:
         raise PactFileError(_too_large(limit, info.st_size), source=name)
@@ -104,7 +106,9 @@ def _regular_and_small(info: os.stat_result, name: str, limit: int) -> None:
 
 def _too_large(limit: int, size: int | None = None) -> str:
     found = f"{size} bytes" if size is not None else "more bytes"
-    return f"{found} is over the {limit}-byte limit for a pact (set {MAX_PACT_BYTES_ENV} to raise it)"
+    return (
+        f"{found} is over the {limit}-byte limit for a pact (set {MAX_PACT_BYTES_ENV} to raise it)"
+    )
 
 
 def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
