@@ -18,7 +18,6 @@ from accord.model.body import Body, is_json_type
 from accord.model.pact import AsyncMessage, MessageContents, ProviderState
 from accord.model.rules import Generators, MatchingRules
 
-
 _CONTENT_KINDS = "JSON values (dict, list, str, int, float, bool, None), matchers, str or bytes"
 
 

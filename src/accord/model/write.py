@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
-from accord.errors import PacticipantNameError, PactFileError, PactWriteError
+from accord.errors import PactFileError, PacticipantNameError, PactWriteError
 from accord.model.body import Body, is_json_type, is_text_type
 from accord.model.jsontext import dumps_pretty
 from accord.model.pact import (

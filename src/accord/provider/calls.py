@@ -86,9 +86,8 @@ class _Worker:
                     future.set_result(result)
                 except BaseException as exc:  # handed to the caller, who decides
                     future.set_exception(exc)
-                finally:
-                    if self._finish_call():
-                        return
+                if self._finish_call():
+                    return
         finally:
             _close_loop(loop)
 
