@@ -40,7 +40,7 @@ def _check_json(value: Any, path: str, depth: int, active: set[int]) -> None:
         return
     if not isinstance(value, dict | list | tuple):
         raise MatcherError(
-            f"content at {path} is a {type(value).__name__}, which cannot go in a pact: "
+            f"content at {path} has type {type(value).__name__}, which cannot go in a pact: "
             f"use {_CONTENT_KINDS}"
         )
     if depth >= MAX_JSON_DEPTH:
