@@ -47,7 +47,10 @@ def _compare_error(rules: dict[str, Any], actual: Any = None) -> RuleError:
         ({"match": "arrayContains", "variants": [7]}, "a variant must be an object"),
         ({"match": "arrayContains", "variants": [{"index": "x"}]}, "'index' must be a whole"),
         (
-            {"match": "arrayContains", "variants": [{"index": 0, "rules": {"$": [{"match": "?"}]}}]},
+            {
+                "match": "arrayContains",
+                "variants": [{"index": 0, "rules": {"$": [{"match": "?"}]}}],
+            },
             "unknown matcher '?'",
         ),
         ({"match": "regex", "regex": {"not": "text"}}, "'regex' must be a string"),

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from accord.consumer.builder import MessageBuilder
-from accord.errors import MatcherError, PacticipantNameError, PactFileError, PactWriteError
+from accord.errors import MatcherError, PactFileError, PacticipantNameError, PactWriteError
 from accord.limits import MAX_PACT_BYTES_ENV
 from accord.model import Pact, load_pact, write_pact
 from accord.model.read import parse_pact

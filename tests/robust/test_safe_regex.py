@@ -25,7 +25,9 @@ def _produced(value: object) -> MessageContents:
 
 
 def _expected(pattern: str) -> MessageContents:
-    pact = message_pact({"name": "aaa"}, {"$.name": {"matchers": [{"match": "regex", "regex": pattern}]}})
+    pact = message_pact(
+        {"name": "aaa"}, {"$.name": {"matchers": [{"match": "regex", "regex": pattern}]}}
+    )
     interaction = pact.interactions[0]
     assert isinstance(interaction, AsyncMessage)
     return interaction.message
@@ -65,7 +67,9 @@ def test_a_regex_that_unrolls_too_far_is_refused() -> None:
 
 
 def test_inspect_reports_a_dangerous_regex_instead_of_hanging() -> None:
-    pact = message_pact({"name": EVIL_VALUE}, {"$.name": {"match": "regex", "regex": r"((?=a)a+)+$"}})
+    pact = message_pact(
+        {"name": EVIL_VALUE}, {"$.name": {"match": "regex", "regex": r"((?=a)a+)+$"}}
+    )
     findings = lint(pact)
     assert any("exponential time" in f.message and f.level == "error" for f in findings)
 

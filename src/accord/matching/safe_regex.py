@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -44,7 +45,7 @@ _CHAR, _SPLIT, _JMP, _ASSERT, _MATCH = range(5)
 class SafeRegex:
     """One pattern, with the engine(s) that can run it safely."""
 
-    __slots__ = ("_max_fast_length", "_program", "_python", "pattern", "why_slow")
+    __slots__ = ("_max_fast_length", "_memo", "_program", "_python", "pattern", "why_slow")
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
@@ -53,8 +54,10 @@ class SafeRegex:
                 f"the regex is {len(pattern)} characters long; the limit is {MAX_REGEX_LENGTH}"
             )
         try:
-            self._python: re.Pattern[str] = re.compile(pattern)
-            tree = _parser.parse(pattern)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                self._python: re.Pattern[str] = re.compile(pattern)
+                tree = _parser.parse(pattern)
         except re.error as exc:
             raise RuleError(f"the regex {pattern!r} is not valid: {exc}") from exc
         except (RecursionError, OverflowError) as exc:
@@ -70,6 +73,7 @@ class SafeRegex:
         else:
             self._max_fast_length = int(_STEP_BUDGET ** (1 / shape.open_repeats))
         self._program: list[tuple[int, Any, Any]] | None = None
+        self._memo: dict[Any, Any] = {}
         if self._max_fast_length is not None and not shape.backtracking_only:
             self._program = _Compiler(tree.state.flags).build(tree)
         elif self._max_fast_length == 0:
@@ -96,7 +100,7 @@ class SafeRegex:
                 f"regex {_clip(self.pattern)!r}, which could take exponential time in "
                 "Python's engine"
             )
-        return _run(self._program, text)
+        return _run(self._program, text, self._memo)
 
     def python_for(self, text: str) -> re.Pattern[str]:
         """Python's compiled pattern, for callers that need groups, when that is safe for
@@ -110,10 +114,20 @@ class SafeRegex:
         )
 
 
-@lru_cache(maxsize=1024)
 def safe_pattern(pattern: str) -> SafeRegex:
     """The :class:`SafeRegex` for ``pattern`` (cached); raises :class:`RuleError`."""
-    return SafeRegex(pattern)
+    found = _analysed(pattern)
+    if isinstance(found, RuleError):  # refusals are cached too: they can be costly to reach
+        raise RuleError(found.problem, path=found.path) from found.__cause__
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _analysed(pattern: str) -> SafeRegex | RuleError:
+    try:
+        return SafeRegex(pattern)
+    except RuleError as exc:
+        return exc
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -336,9 +350,22 @@ def _holds(where: Any, flags: int, text: str, pos: int) -> bool:
     return False
 
 
-def _run(program: list[tuple[int, Any, Any]], text: str) -> bool:
-    """Pike VM without captures: every thread advances one character at a time."""
+def _run(
+    program: list[tuple[int, Any, Any]], text: str, memo: dict[Any, Any] | None = None
+) -> bool:
+    """Pike VM without captures, memoised into a lazy DFA (as RE2 does).
+
+    The set of live instructions is the state; each (state, character) step is computed
+    once and cached in ``memo``, so long repetitive values cost one dictionary lookup per
+    character. Assertions (``^``, ``$``, ``\\b``) depend on the neighbouring characters,
+    so for programs that have them the key includes those too.
+    """
+    if memo is None:
+        memo = {}
     size = len(text)
+    has_asserts = memo.get("asserts")
+    if has_asserts is None:
+        has_asserts = memo["asserts"] = any(op == _ASSERT for op, _, _ in program)
 
     def closure(start: int, pos: int, into: list[int], seen: set[int]) -> None:
         stack = [start]
@@ -359,17 +386,29 @@ def _run(program: list[tuple[int, Any, Any]], text: str) -> bool:
             else:
                 into.append(pc)
 
-    current: list[int] = []
-    closure(0, 0, current, set())
+    first: list[int] = []
+    closure(0, 0, first, set())
+    state = tuple(first)
     for pos in range(size):
-        if not current:
+        if not state:
             return False
         char = text[pos]
-        following: list[int] = []
-        seen: set[int] = set()
-        for pc in current:
-            op, test, _ = program[pc]
-            if op == _CHAR and test(char):
-                closure(pc + 1, pos + 1, following, seen)
-        current = following
-    return any(program[pc][0] == _MATCH for pc in current)
+        if has_asserts:
+            key: Any = (state, char, text[pos + 1] if pos + 1 < size else None, pos + 2 >= size)
+        else:
+            key = (state, char)
+        following = memo.get(key)
+        if following is None:
+            found: list[int] = []
+            seen: set[int] = set()
+            for pc in state:
+                op, test, _ = program[pc]
+                if op == _CHAR and test(char):
+                    closure(pc + 1, pos + 1, found, seen)
+            following = tuple(found)
+            if len(memo) > 100_000:  # bounded memory; correctness never depends on it
+                memo.clear()
+                memo["asserts"] = has_asserts
+            memo[key] = following
+        state = following
+    return any(program[pc][0] == _MATCH for pc in state)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -65,7 +66,9 @@ def compiled(pattern: str) -> SafeRegex | None:
     """
     source = python_regex(pattern)
     try:
-        re.compile(source)
+        with warnings.catch_warnings():  # "possible nested set" is Python's hint, not ours
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(source)
     except (re.error, RecursionError, OverflowError):
         return None
     return safe_pattern(source)
@@ -295,7 +298,7 @@ def _content_type(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str |
     from accord.model.body import media_type
 
     wanted = str(rule.get("value", ""))
-    data = actual if isinstance(actual, bytes) else as_text(actual).encode()
+    data = actual if isinstance(actual, bytes) else as_text(actual).encode("utf-8", "replace")
     detected = detect_content_type(data) or "application/octet-stream"
     if media_type(detected) == media_type(wanted):
         return None

@@ -60,6 +60,10 @@ def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
         raise RuleError(f"invalid regular expression {pattern!r}: {exc}") from exc
     except (RecursionError, OverflowError) as exc:
         raise RuleError(f"the regular expression {pattern[:40]!r}... is nested too deeply") from exc
+    if _shortest(tree) > MAX_GENERATED_SIZE:
+        raise RuleError(
+            f"every example for this regex is longer than {MAX_GENERATED_SIZE} characters"
+        )
     checker = safe_pattern(pattern)
     gen = rng if rng is not None else random.Random()
     icase = bool(compiled.flags & re.IGNORECASE)
@@ -74,6 +78,25 @@ def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
         if checker.fullmatch(candidate):
             return candidate
     raise RuleError(f"could not generate a string matching regular expression {pattern!r}")
+
+
+def _shortest(items: Any) -> int:
+    """A lower bound on the length of any match (repeats count their minimum)."""
+    total = 0
+    for op, av in items:
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            total += av[0] * _shortest(av[2])
+        elif op == _c.SUBPATTERN:
+            total += _shortest(av[3])
+        elif op == _c.ATOMIC_GROUP:
+            total += _shortest(av)
+        elif op == _c.BRANCH:
+            total += min(_shortest(branch) for branch in av[1])
+        elif op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.ANY_ALL, _c.IN, _c.CATEGORY):
+            total += 1
+        if total > MAX_GENERATED_SIZE:
+            return total
+    return total
 
 
 class _Walker:
