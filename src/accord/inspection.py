@@ -114,12 +114,12 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
     generators: Generators = part.generators
     body: Body | None = getattr(part, "contents", None) or getattr(part, "body", None)
     findings: list[Finding] = []
-    broken = False
+    broken = False  # a rule that would raise: the example cannot be checked against it
     for category, key, rule_list in rules.items():
         for rule in rule_list.rules:
             problem = _rule_problem(rule)
             if problem:
-                broken = True
+                broken = broken or _raises(rule)
                 findings.append(Finding("error", f"{where} rule {category} {key}", problem))
         if category == "body" and body is not None and isinstance(body.content, dict | list):
             try:
@@ -192,6 +192,14 @@ def _rule_problem(rule: Rule) -> str | None:
     except AccordError as exc:
         return str(exc)
     return None
+
+
+def _raises(rule: Rule) -> bool:
+    try:
+        check_rule(rule, "")
+    except AccordError:
+        return True
+    return False
 
 
 def _reaches(value: Any, tokens: tuple[Any, ...]) -> bool:
