@@ -18,6 +18,7 @@ from typing import Any
 
 from accord.errors import RuleError
 from accord.limits import MAX_GENERATED_SIZE, MAX_REGEX_LENGTH
+from accord.matching.safe_regex import safe_pattern
 
 __all__ = ["example_for_regex"]
 
@@ -49,8 +50,6 @@ def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
     compile, no matching example could be produced (for example contradictory look-aheads
     such as ``(?=a)b``), or every example would be longer than ``MAX_GENERATED_SIZE``.
     """
-    from accord.matching.safe_regex import safe_pattern
-
     if len(pattern) > MAX_REGEX_LENGTH:
         raise RuleError(f"the regex is {len(pattern)} characters long (limit {MAX_REGEX_LENGTH})")
     try:
