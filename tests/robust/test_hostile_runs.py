@@ -57,3 +57,26 @@ def test_inspect_checks_a_catastrophic_example_and_finishes(
     path.write_text(json.dumps(doc))
     assert main(["inspect", str(path), "--quiet"]) == 1
     assert "the example fails its own rule: Expected 'aaaa" in capsys.readouterr().out
+
+
+def test_inspect_prints_surrogates_and_control_characters_safely(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    doc = message_doc({"name": "x"}, {"$.name": {"matchers": [{"match": "bogus\x1b[2J"}]}})
+    doc["interactions"][0]["description"] = "lone \ud800 and \x1b[2J clear"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(doc))  # JSON escapes keep the surrogate as \ud800
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; from accord.cli import main; sys.exit(main())"]
+        + ["inspect", str(path), "--color", "never"],
+        capture_output=True,
+        env={"PYTHONPATH": str(Path(__file__).parents[2] / "src"), "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 1, run.stderr
+    out = run.stdout.decode("utf-8")
+    assert "lone \\ud800 and \\x1b[2J clear" in out
+    assert "unknown matcher 'bogus\\x1b[2J'" in out
+    assert "\x1b" not in out and not run.stderr

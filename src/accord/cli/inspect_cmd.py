@@ -10,6 +10,12 @@ from accord.cli.output import painter_for
 from accord.errors import PactFileError
 from accord.inspection import describe, lint
 from accord.model.read import load_pact
+from accord.provider.safe_text import encodable
+
+
+def _show(text: str) -> str:
+    """Text from the pact, safe for this terminal (no control characters, no surrogates)."""
+    return encodable(text, getattr(sys.stdout, "encoding", None))
 
 
 def register(sub: Any) -> None:
@@ -35,17 +41,17 @@ def run(args: argparse.Namespace) -> int:
         try:
             pact = load_pact(name)
         except PactFileError as exc:
-            print(paint(f"error: {exc}", "red"))
+            print(paint(_show(f"error: {exc}"), "red"))
             worst = 2
             continue
         if not args.quiet:
-            print(describe(pact, source=name))
+            print(_show(describe(pact, source=name)))
         findings = lint(pact)
         if not findings:
-            print(paint(f"{name}: no problems found", "green"))
+            print(paint(_show(f"{name}: no problems found"), "green"))
         for finding in findings:
             colour = "red" if finding.level == "error" else "yellow"
-            print(paint(str(finding), colour))
+            print(paint(_show(str(finding)), colour))
             if finding.level == "error":
                 worst = max(worst, 1)
     return worst

@@ -10,7 +10,6 @@ one interaction; the rest of the run goes on.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from accord.errors import RuleError
@@ -149,10 +148,3 @@ def check_generator(generator: Any) -> None:
             from accord.matching.javadate import matches_java_pattern
 
             matches_java_pattern("", fmt)
-
-
-def finite_number(value: Any) -> bool:
-    """Whether ``value`` is a JSON number other than NaN and the infinities."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return not isinstance(value, float) or math.isfinite(value)

@@ -144,14 +144,11 @@ def integer_setting(rule: Rule, key: str) -> int | None:
     raise RuleError(f"'{key}' must be a whole number, not {str(shown)[:40]!r}")
 
 
-_bound = integer_setting
-
-
 def check_size(rule: Rule, actual: Any) -> str | None:
     """``min``/``max`` on a list (other values ignore them)."""
     if not isinstance(actual, list):
         return None
-    low, high = _bound(rule, "min"), _bound(rule, "max")
+    low, high = integer_setting(rule, "min"), integer_setting(rule, "max")
     if low is not None and len(actual) < low:
         return f"Expected {show(actual)} (size {len(actual)}) to have minimum size of {low}"
     if high is not None and len(actual) > high:
