@@ -67,9 +67,9 @@ def test_inspect_prints_surrogates_and_control_characters_safely(tmp_path: Path)
     doc["interactions"][0]["description"] = "lone \ud800 and \x1b[2J clear"
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(doc))  # JSON escapes keep the surrogate as \ud800
+    code = "import sys; from accord.cli import main; sys.exit(main())"
     run = subprocess.run(
-        [sys.executable, "-c", "import sys; from accord.cli import main; sys.exit(main())"]
-        + ["inspect", str(path), "--color", "never"],
+        [sys.executable, "-c", code, "inspect", str(path), "--color", "never"],
         capture_output=True,
         env={"PYTHONPATH": str(Path(__file__).parents[2] / "src"), "PYTHONIOENCODING": "utf-8"},
         timeout=120,
