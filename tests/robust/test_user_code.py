@@ -7,6 +7,7 @@ import dataclasses
 import sys
 import threading
 import time
+import traceback
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -103,6 +104,8 @@ def test_sys_exit_in_user_code_is_a_user_exit(timeout: float | None) -> None:
     assert info.value.code == 3
     assert isinstance(info.value.__cause__, SystemExit)
     assert str(info.value) == "called sys.exit(3)"
+    # the report points at the user's call, not at accord
+    assert traceback.extract_tb(info.value.__traceback__)[-1].name == "<lambda>"
 
 
 @pytest.mark.parametrize("timeout", [None, 5.0])

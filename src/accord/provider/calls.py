@@ -149,7 +149,8 @@ class UserCode:
                 return await result if inspect.isawaitable(result) else result
             return self._call_on_worker(fn, self.timeout)
         except SystemExit as exc:
-            raise UserExit(exc.code) from exc
+            # Keep the user's traceback, so the report points at their sys.exit call.
+            raise UserExit(exc.code).with_traceback(exc.__traceback__) from exc
 
     def _call_on_worker(self, fn: Callable[[], Any], timeout: float) -> Any:
         if self._worker is None:
