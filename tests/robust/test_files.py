@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 
 from accord.consumer.builder import MessageBuilder
-from accord.errors import MatcherError, PactFileError, PacticipantNameError, PactWriteError
+from accord.errors import (
+    MatcherError,
+    PactFileError,
+    PacticipantNameError,
+    PactWriteError,
+    SourceError,
+)
 from accord.limits import MAX_PACT_BYTES_ENV
 from accord.model import Pact, load_pact, write_pact
 from accord.model.read import parse_pact
@@ -56,9 +62,9 @@ def test_files_over_the_size_limit_are_refused(
     assert f"over the 100-byte limit for a pact (set {MAX_PACT_BYTES_ENV}" in str(info.value)
 
 
-@pytest.fixture
-def trickle_server() -> Iterator[tuple[str, threading.Event]]:
-    """A real HTTP server that sends its headers, then one byte every 50 ms, forever."""
+@pytest.fixture(params=["headers", "body"])
+def trickle_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A real HTTP server that sends one byte every 50 ms, forever, in its headers or body."""
     listener = socket.create_server(("127.0.0.1", 0))
     stop = threading.Event()
 
@@ -66,32 +72,57 @@ def trickle_server() -> Iterator[tuple[str, threading.Event]]:
         connection, _ = listener.accept()
         with connection:
             connection.recv(65536)
-            connection.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                b"Content-Length: 100000000\r\n\r\n"
-            )
+            if request.param == "headers":
+                connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            else:
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100000000\r\n\r\n"
+                )
             while not stop.wait(0.05):
                 try:
-                    connection.sendall(b" ")
+                    connection.sendall(b"a" if request.param == "headers" else b" ")
                 except OSError:
                     return
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/pact.json", stop
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/pact.json"
     stop.set()
     listener.close()
     thread.join(5)
 
 
-def test_a_pact_url_that_trickles_is_cut_off_by_the_overall_timeout(
-    trickle_server: tuple[str, threading.Event],
-) -> None:
-    url, _ = trickle_server
-    from accord.errors import SourceError
-
+def test_a_pact_url_that_trickles_is_cut_off_by_the_overall_timeout(trickle_server: str) -> None:
     with pytest.raises(SourceError, match=r"did not arrive within 0.5 s"):
-        fetch_pact(url, timeout=0.5)
+        fetch_pact(trickle_server, timeout=0.5)
+
+
+def test_a_pact_url_still_downloads_normally(tmp_path: Path) -> None:
+    import http.server
+
+    body = json.dumps(message_doc({"id": 1})).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        pact = fetch_pact(f"http://127.0.0.1:{server.server_port}/p.json", timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert pact.consumer == "robust-consumer"
 
 
 # -- writing ----------------------------------------------------------------------------
