@@ -1,4 +1,4 @@
-"""Hostile-input fuzzer: 0 unclassified exceptions over 5,200 mutated pacts and test cases.
+"""Hostile-input fuzzer: 0 unclassified exceptions over 5,700 hostile inputs.
 
 Every input is a real document (see :mod:`tests.robust.fuzz_support`) with one to four
 hostile mutations, run through load, lint, describe, generate and compare. The seed is
@@ -8,11 +8,14 @@ examples never depend on earlier runs. Any exception that is not an ``AccordErro
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accord.errors import PactFileError
+from accord.model.read import loads_pact
 from tests.robust import fuzz_support as fz
 
 MUTATIONS = st.lists(
@@ -78,5 +81,12 @@ def test_every_hostile_rule_in_every_seed_raises_only_accord_errors(
     fz.run_pact(fz.dumps(doc))
 
 
+@settings(FUZZ, max_examples=500)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "replace")))
+def test_arbitrary_bytes_raise_only_pact_file_errors(raw: bytes) -> None:
+    with contextlib.suppress(PactFileError):
+        loads_pact(raw, source="noise.json")
+
+
 def test_the_fuzzer_runs_at_least_5000_inputs() -> None:
-    assert FUZZ.max_examples * 4 >= 5000
+    assert FUZZ.max_examples * 4 + 500 >= 5000
