@@ -26,6 +26,11 @@ def _call(runner: UserCode, fn: Any) -> Any:
     return asyncio.run(runner.call(fn))
 
 
+def _user_threads() -> int:
+    """Threads running user code (other tests' servers and pools are not counted)."""
+    return sum(1 for t in threading.enumerate() if t.name == "accord-user-code")
+
+
 def _eventually(condition: Any, what: str) -> None:
     """Wait (up to 30 s on a loaded machine) for threads to finish; not a timing assertion."""
     for _ in range(3000):
@@ -63,7 +68,7 @@ def test_async_producers_still_return_their_value() -> None:
 
 
 def test_calls_that_finish_late_give_their_thread_back() -> None:
-    baseline = threading.active_count()
+    baseline = _user_threads()
     runner = UserCode(0.001)
     timeouts = 0
     for _ in range(200):
@@ -73,11 +78,11 @@ def test_calls_that_finish_late_give_their_thread_back() -> None:
             timeouts += 1
     assert timeouts == 200
     _eventually(lambda: hung_calls() == 0, "late calls are counted back")
-    _eventually(lambda: threading.active_count() <= baseline, "late calls free their threads")
+    _eventually(lambda: _user_threads() <= baseline, "late calls free their threads")
 
 
 def test_calls_that_never_return_are_capped() -> None:
-    baseline = threading.active_count()
+    baseline = _user_threads()
     already = hung_calls()
     release = threading.Event()
     runner = UserCode(0.01)
@@ -89,11 +94,11 @@ def test_calls_that_never_return_are_capped() -> None:
             refused += 1
         except CallTimeout:
             pass
-    assert threading.active_count() <= baseline + MAX_HUNG_CALLS - already
+    assert _user_threads() <= baseline + MAX_HUNG_CALLS - already
     assert refused >= 200 - MAX_HUNG_CALLS
     release.set()
     _eventually(lambda: hung_calls() == 0, "released calls are counted back")
-    _eventually(lambda: threading.active_count() <= baseline, "released calls free threads")
+    _eventually(lambda: _user_threads() <= baseline, "released calls free threads")
     assert _call(UserCode(5), lambda: "fine again") == "fine again"
 
 
