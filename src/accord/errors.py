@@ -111,3 +111,46 @@ class EventLoopError(AccordError, RuntimeError):
 
 class MissingExtra(AccordError, ImportError):
     """An optional feature needs a package that is not installed; the message says which."""
+
+
+class RuleError(AccordError, ValueError):
+    """A matching rule or generator in a pact cannot be applied safely.
+
+    Examples: a ``min`` that is not a finite integer, an unknown matcher name, an
+    unterminated date pattern, a regex that would take exponential time, a generator size
+    over its cap. It fails the one interaction that uses the rule, never the whole run; the
+    message names the rule's place (``path``) so the pact can be fixed.
+    """
+
+    def __init__(self, problem: str, *, path: str | None = None) -> None:
+        self.problem = problem
+        self.path = path
+        super().__init__(f"{path}: {problem}" if path else problem)
+
+    def at(self, path: str) -> RuleError:
+        """The same problem, placed at ``path`` (when it has no place yet)."""
+        if self.path is not None:
+            return self
+        located = RuleError(self.problem, path=path)
+        located.__cause__ = self.__cause__
+        return located
+
+
+class UserExit(AccordError):
+    """User code (a producer or a state handler) called ``sys.exit``.
+
+    An exit inside verified code is that interaction's error, not the end of the run;
+    ``code`` is the exit code it asked for. The original :class:`SystemExit` is chained.
+    """
+
+    def __init__(self, code: Any) -> None:
+        self.code = code
+        super().__init__(f"called sys.exit({code!r})")
+
+
+class ProducerOutputError(AccordError, TypeError):
+    """A producer returned something that cannot be a message: the type and place are named."""
+
+
+class PacticipantNameError(PactWriteError, ValueError):
+    """A consumer or provider name that cannot be part of a pact file name."""

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from accord.errors import MatcherError
+from accord.errors import AccordError, MatcherError
 from accord.matching.json_body import compare_json
 from accord.matching.path import parse_path, weight
+from accord.matching.rule_check import check_generator, check_rule
 from accord.matching.values import CHECKS, python_regex, rule_name
 from accord.model.body import Body
 from accord.model.describe import describe_generator, describe_rule
@@ -126,10 +128,12 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
     generators: Generators = part.generators
     body: Body | None = getattr(part, "contents", None) or getattr(part, "body", None)
     findings: list[Finding] = []
+    broken = False  # a rule that would raise: the example cannot be checked against it
     for category, key, rule_list in rules.items():
         for rule in rule_list.rules:
             problem = _rule_problem(rule)
             if problem:
+                broken = broken or _raises(rule)
                 findings.append(Finding("error", f"{where} rule {category} {key}", problem))
         if category == "body" and body is not None and isinstance(body.content, dict | list):
             try:
@@ -141,10 +145,15 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
                 findings.append(
                     Finding("warning", f"{where} rule body {key}", "matches nothing in the example")
                 )
-    if body is not None and body.is_json and rules.category("body"):
-        for mismatch in compare_json(
-            body.content, body.content, rules.category("body"), allow_unexpected_keys=True
-        ):
+    if body is not None and body.is_json and rules.category("body") and not broken:
+        try:
+            mismatches = compare_json(
+                body.content, body.content, rules.category("body"), allow_unexpected_keys=True
+            )
+        except AccordError as exc:  # a rule that cannot run is reported, never raised
+            findings.append(Finding("error", f"{where} example", str(exc)))
+            mismatches = []
+        for mismatch in mismatches:
             findings.append(
                 Finding(
                     "error",
@@ -155,6 +164,12 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
     for category, bucket in generators.categories.items():
         for key, generator in bucket.items():
             kind = generator.get("type")
+            try:
+                check_generator(generator)
+            except AccordError as exc:
+                findings.append(
+                    Finding("error", f"{where} generator {category} {key}".rstrip(), str(exc))
+                )
             if kind not in KNOWN_GENERATORS:
                 findings.append(
                     Finding(
@@ -171,11 +186,13 @@ def _lint_part(where: str, part: Any) -> list[Finding]:
 def _rule_problem(rule: Rule) -> str | None:
     name = rule_name(rule)
     if name not in CHECKS:
-        return f"unknown matcher {name!r} (a plugin rule? it is not checked)"
+        return f"unknown matcher {name!r}: verification fails wherever this rule applies"
     if name == "regex":
         try:
-            re.compile(python_regex(str(rule.get("regex", ""))))
-        except re.error as exc:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                re.compile(python_regex(str(rule.get("regex", ""))))
+        except (re.error, RecursionError, OverflowError) as exc:
             return f"the regex {rule.get('regex')!r} does not compile: {exc}"
     if name in ("date", "time", "datetime") and rule.get("format"):
         from accord.matching.javadate import matches_java_pattern
@@ -184,10 +201,19 @@ def _rule_problem(rule: Rule) -> str | None:
             matches_java_pattern("", str(rule["format"]))
         except ValueError as exc:
             return f"bad {name} format {rule['format']!r}: {exc}"
-    for bound in ("min", "max"):
-        if bound in rule and not str(rule[bound]).lstrip("-").isdigit():
-            return f"{bound} must be a number, not {rule[bound]!r}"
+    try:
+        check_rule(rule, "")
+    except AccordError as exc:
+        return str(exc)
     return None
+
+
+def _raises(rule: Rule) -> bool:
+    try:
+        check_rule(rule, "")
+    except AccordError:
+        return True
+    return False
 
 
 def _reaches(value: Any, tokens: tuple[Any, ...]) -> bool:

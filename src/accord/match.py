@@ -20,6 +20,7 @@ from typing import Any
 from accord._dsl.native import to_json_value
 from accord._dsl.term import Term, combine_terms, compile_value, rules_of, validated
 from accord.errors import MatcherError
+from accord.limits import MAX_EXAMPLE_ITEMS
 from accord.matching.javadate import (
     format_java_pattern,
     matches_java_pattern,
@@ -85,6 +86,10 @@ def each_like(template: Any, *, min: int = 1, max: int | None = None) -> Term:
     """
     if min < 0 or (max is not None and max < min) or (max is not None and max < 1):
         raise MatcherError(f"each_like needs 0 <= min <= max and max >= 1 (min={min}, max={max})")
+    if min > MAX_EXAMPLE_ITEMS:
+        raise MatcherError(
+            f"each_like min={min} is over {MAX_EXAMPLE_ITEMS}: the example holds min copies"
+        )
     rule: dict[str, Any] = {"match": "type", "min": min}
     if max is not None:
         rule["max"] = max

@@ -6,13 +6,18 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from accord.cli.output import painter_for
 from accord.errors import PactFileError
 from accord.inspection import describe, lint, spelling_findings
-from accord.model.read import loads_pact
+from accord.model.read import loads_pact, read_pact_bytes
+from accord.provider.safe_text import encodable
+
+
+def _show(text: str) -> str:
+    """Text from the pact, safe for this terminal (no control characters, no surrogates)."""
+    return encodable(text, getattr(sys.stdout, "encoding", None))
 
 
 def register(sub: Any) -> None:
@@ -47,25 +52,25 @@ def _inspect_all(args: argparse.Namespace) -> int:
         if number and not args.quiet:
             print()
         try:
-            raw = Path(name).read_bytes()
+            raw = read_pact_bytes(name)
             pact = loads_pact(raw, source=name)
         except OSError as exc:
             print(paint(f"error: {name}: cannot read file: {exc.strerror or exc}", "red"))
             worst = 2
             continue
         except PactFileError as exc:
-            print(paint(f"error: {exc}", "red"))
+            print(paint(_show(f"error: {exc}"), "red"))
             worst = 2
             continue
         if not args.quiet:
-            print(describe(pact, source=name))
+            print(_show(describe(pact, source=name)))
         findings = lint(pact) + spelling_findings(_document(raw))
         if not findings:
-            print(paint(f"{name}: no problems found", "green"))
+            print(paint(_show(f"{name}: no problems found"), "green"))
         for finding in findings:
             colour = "red" if finding.level == "error" else "yellow"
             line = f"{name}: {finding}" if args.quiet else str(finding)
-            print(paint(line, colour))
+            print(paint(_show(line), colour))
             if finding.level == "error":
                 worst = max(worst, 1)
     return worst

@@ -14,9 +14,50 @@ from typing import Any
 from accord._dsl.native import to_json_value
 from accord._dsl.term import Compiled, Term, compile_value
 from accord.errors import MatcherError
+from accord.limits import MAX_JSON_DEPTH
 from accord.model.body import Body, is_json_type
 from accord.model.pact import AsyncMessage, MessageContents, ProviderState
 from accord.model.rules import Generators, MatchingRules
+
+_CONTENT_KINDS = "JSON values (dict, list, str, int, float, bool, None), matchers, str or bytes"
+
+
+def check_content(content: Any) -> None:
+    """Refuse, when it is declared, content that can never be written to a pact.
+
+    An arbitrary object, a circular structure or a non-string key would otherwise surface
+    only when the pact is written, far from the line that declared it.
+    """
+    if isinstance(content, bytes | bytearray | str) or content is None:
+        return
+    _check_json(content, "$", 0, set())
+
+
+def _check_json(value: Any, path: str, depth: int, active: set[int]) -> None:
+    if isinstance(value, Term):
+        _check_json(value.value, path, depth, active)
+        return
+    if value is None or isinstance(value, str | bool | int | float):
+        return
+    if not isinstance(value, dict | list | tuple):
+        raise MatcherError(
+            f"content at {path} has type {type(value).__name__}, which cannot go in a pact: "
+            f"use {_CONTENT_KINDS}"
+        )
+    if depth >= MAX_JSON_DEPTH:
+        raise MatcherError(f"content is nested more than {MAX_JSON_DEPTH} levels at {path}")
+    if id(value) in active:
+        raise MatcherError(f"content has a circular reference at {path}")
+    active.add(id(value))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise MatcherError(f"content at {path} has a key {key!r}; keys must be strings")
+            _check_json(item, f"{path}.{key}", depth + 1, active)
+    else:
+        for index, item in enumerate(value):
+            _check_json(item, f"{path}[{index}]", depth + 1, active)
+    active.discard(id(value))
 
 
 def message_contents(

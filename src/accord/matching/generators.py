@@ -16,9 +16,12 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from accord.errors import RuleError
 from accord.matching.javadate import apply_date_expression, format_java_pattern
 from accord.matching.path import ANY_INDEX, STAR, Token, parse_path
-from accord.matching.values import compiled
+from accord.matching.rule_check import check_generator, check_generators
+from accord.matching.safe_regex import safe_pattern
+from accord.matching.values import integer_setting, python_regex
 from accord.matching.xeger import example_for_regex
 from accord.model.body import Body
 from accord.model.pact import HttpRequest, HttpResponse, MessageContents
@@ -82,8 +85,11 @@ def _mock_server_url(generator: dict[str, Any], context: dict[str, Any], current
         return current
     example = str(generator.get("example", ""))
     # Pact files carry Java-flavoured regexes (``\Q...\E`` quoting): translate them.
-    pattern = compiled(str(generator.get("regex", "")))
-    match = pattern.match(example) if pattern is not None else None
+    try:
+        pattern = safe_pattern(python_regex(str(generator.get("regex", "")))).python_for(example)
+    except RuleError as exc:
+        raise RuleError(f"MockServerURL: {exc}") from exc
+    match = pattern.match(example)
     if not match or not match.groups():
         return current
     tail = match.group(1)
@@ -127,24 +133,29 @@ def generate_value(
     context: dict[str, Any] | None = None,
     current: Any = None,
 ) -> Any:
-    """One value from one generator; unknown or inapplicable generators keep ``current``."""
+    """One value from one generator; unknown or inapplicable generators keep ``current``.
+
+    Raises :class:`~accord.errors.RuleError` for a generator whose settings are broken or
+    over the caps in :mod:`accord.limits` (sizes up to ``MAX_GENERATED_SIZE``).
+    """
     context = context or {}
+    check_generator(generator)
     kind = generator.get("type")
     if kind == "RandomInt":
-        low, high = int(generator.get("min", 0)), int(generator.get("max", 10))
+        low, high = _setting(generator, "min", 0), _setting(generator, "max", 10)
         return _rng.randint(min(low, high), max(low, high))
     if kind == "RandomDecimal":
-        digits = max(int(generator.get("digits", 10)), 2)
+        digits = max(_setting(generator, "digits", 10), 2)
         text = str(_rng.randint(1, 9)) + "".join(str(_rng.randint(0, 9)) for _ in range(digits - 1))
         point = _rng.randint(1, digits - 1)
         return float(text[:point] + "." + text[point:])
     if kind == "RandomHexadecimal":
         return "".join(
-            _rng.choice("0123456789abcdef") for _ in range(int(generator.get("digits", 10)))
+            _rng.choice("0123456789abcdef") for _ in range(_setting(generator, "digits", 10))
         )
     if kind == "RandomString":
         alphabet = string.ascii_letters + string.digits
-        return "".join(_rng.choice(alphabet) for _ in range(int(generator.get("size", 10))))
+        return "".join(_rng.choice(alphabet) for _ in range(_setting(generator, "size", 10)))
     if kind == "Regex":
         return example_for_regex(str(generator.get("regex", "")))
     if kind == "Uuid":
@@ -158,6 +169,11 @@ def generate_value(
     if kind == "MockServerURL":
         return _mock_server_url(generator, context, current) if mode == CONSUMER else current
     return current
+
+
+def _setting(generator: dict[str, Any], key: str, default: int) -> int:
+    value = integer_setting(generator, key)
+    return default if value is None else value
 
 
 # ---------------------------------------------------------------------------------------
@@ -201,8 +217,13 @@ def generate_body(
             continue  # a plugin's own key (e.g. ``column:1``): the plugin's business
         tokens = parse_path(expression)[1:]
 
-        def make(old: Any, generator: dict[str, Any] = generator) -> Any:
-            return generate_value(generator, mode=mode, context=context, current=old)
+        def make(
+            old: Any, generator: dict[str, Any] = generator, expression: str = expression
+        ) -> Any:
+            try:
+                return generate_value(generator, mode=mode, context=context, current=old)
+            except RuleError as exc:
+                raise exc.at(f"generators.body {expression}") from exc.__cause__
 
         if isinstance(content, dict | list):
             content = _apply_at(content, tokens, make)
@@ -214,6 +235,7 @@ def generate_body(
 def _generate_keyed(
     values: dict[str, Any] | None,
     generators: dict[str, dict[str, Any]],
+    category: str,
     *,
     mode: str,
     context: dict[str, Any],
@@ -233,7 +255,10 @@ def _generate_keyed(
         key = lowered.get(name.lower(), name)
         current = out.get(key)
         first = current[0] if as_list and isinstance(current, list) and current else current
-        made = generate_value(generator, mode=mode, context=context, current=first)
+        try:
+            made = generate_value(generator, mode=mode, context=context, current=first)
+        except RuleError as exc:
+            raise exc.at(f"generators.{category} {name}") from exc.__cause__
         if made is None and key not in out:
             continue
         out[key] = [str(made)] if as_list else made
@@ -250,6 +275,7 @@ def generate_request(
     gens = request.generators
     if not gens:
         return request
+    check_generators(gens)
     path_gen = gens.category("path").get("")
     method_gen = gens.category("method").get("")
     return replace(
@@ -261,10 +287,15 @@ def generate_request(
         if method_gen
         else request.method,
         headers=_generate_keyed(
-            request.headers, gens.category("header"), mode=mode, context=context, as_list=True
+            request.headers,
+            gens.category("header"),
+            "header",
+            mode=mode,
+            context=context,
+            as_list=True,
         ),
         query=_generate_keyed(
-            request.query, gens.category("query"), mode=mode, context=context, as_list=True
+            request.query, gens.category("query"), "query", mode=mode, context=context, as_list=True
         ),
         body=generate_body(request.body, gens, mode=mode, context=context),
     )
@@ -278,15 +309,28 @@ def generate_response(
     gens = response.generators
     if not gens:
         return response
+    check_generators(gens)
     status_gen = gens.category("status").get("")
     status = response.status
     if status_gen:
-        status = int(generate_value(status_gen, mode=mode, context=context, current=status))
+        made = generate_value(status_gen, mode=mode, context=context, current=status)
+        try:
+            status = int(made)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise RuleError(
+                f"the status generator made {str(made)[:40]!r}, not a status code",
+                path="generators.status",
+            ) from exc
     return replace(
         response,
         status=status,
         headers=_generate_keyed(
-            response.headers, gens.category("header"), mode=mode, context=context, as_list=True
+            response.headers,
+            gens.category("header"),
+            "header",
+            mode=mode,
+            context=context,
+            as_list=True,
         ),
         body=generate_body(response.body, gens, mode=mode, context=context),
     )
@@ -300,9 +344,11 @@ def generate_message(
     gens = message.generators
     if not gens:
         return message
+    check_generators(gens)
     metadata = _generate_keyed(
         copy.copy(message.metadata),
         gens.category("metadata"),
+        "metadata",
         mode=mode,
         context=context,
         as_list=False,

@@ -8,6 +8,7 @@ from urllib.parse import unquote_plus
 
 from accord.matching.body import compare_bodies
 from accord.matching.mismatch import Mismatch
+from accord.matching.rule_check import check_rules
 from accord.matching.values import check_all, rule_name
 from accord.model.body import media_type
 from accord.model.pact import HttpRequest, HttpResponse
@@ -41,6 +42,7 @@ def compare_request(
     ``schemas`` decodes protobuf and Avro bodies (``accord.schemas.schemas_for``).
     """
     rules = expected.matching_rules
+    check_rules(rules)  # a broken rule is an error for this interaction, named by place
     out = []
     if expected.method.upper() != actual.method.upper():
         out.append(
@@ -83,6 +85,7 @@ def compare_response(
 ) -> list[Mismatch]:
     """Everything that differs between an expected and a received response."""
     rules = expected.matching_rules
+    check_rules(rules)  # a broken rule is an error for this interaction, named by place
     out = []
     if expected.status is not None:
         out += compare_status(expected.status, actual.status, rules)

@@ -18,6 +18,8 @@ import datetime as dt
 import functools
 import re
 
+from accord.errors import RuleError
+
 __all__ = [
     "apply_date_expression",
     "format_java_pattern",
@@ -65,14 +67,14 @@ def _tokenize(pattern: str) -> tuple[_Token, ...]:
         elif letter is not None:
             count, limit = len(found.group()), _MAX_COUNT.get(letter)
             if limit is None:
-                raise ValueError(f"unknown pattern letter {letter!r} in date pattern {pattern!r}")
+                raise RuleError(f"unknown pattern letter {letter!r} in date pattern {pattern!r}")
             if count > limit or (letter == "V" and count != 2):
-                raise ValueError(f"invalid letter run {found.group()!r} in pattern {pattern!r}")
+                raise RuleError(f"invalid letter run {found.group()!r} in pattern {pattern!r}")
             tokens.append((letter, count, ""))
         elif other == "'":
-            raise ValueError(f"unterminated quoted literal in date pattern {pattern!r}")
+            raise RuleError(f"unterminated quoted literal in date pattern {pattern!r}")
         elif other in ("{", "}", "#"):
-            raise ValueError(f"reserved character {other!r} in date pattern {pattern!r}")
+            raise RuleError(f"reserved character {other!r} in date pattern {pattern!r}")
         else:
             tokens.append((other, 0, "") if other in "[]" else ("", 0, other))
     return tuple(tokens)
@@ -176,13 +178,23 @@ def _compile(pattern: str) -> tuple[re.Pattern[str], tuple[_Check, ...]]:
             depth += 1
         elif letter == "]":
             if depth == 0:
-                raise ValueError(f"unmatched ']' in date pattern {pattern!r}")
+                raise RuleError(f"unmatched ']' in date pattern {pattern!r}")
             parts.append(")?")
             depth -= 1
         else:
             parts.append(builder.field(letter, count) if letter else re.escape(literal))
     parts.append(")?" * depth)  # like Java, unclosed optional sections end with the pattern
     return re.compile("".join(parts)), tuple(builder.checks)
+
+
+def _compiled(pattern: str) -> tuple[re.Pattern[str], tuple[_Check, ...]]:
+    """:func:`_compile`, with a pattern too deep or too long for ``re`` refused clearly."""
+    if len(pattern) > 1000:
+        raise RuleError(f"date pattern of {len(pattern)} characters is too long (limit 1000)")
+    try:
+        return _compile(pattern)
+    except (RecursionError, OverflowError, re.error) as exc:
+        raise RuleError(f"date pattern {pattern[:40]!r} cannot be compiled: {exc}") from exc
 
 
 def matches_java_pattern(text: str, pattern: str) -> bool:
@@ -192,7 +204,7 @@ def matches_java_pattern(text: str, pattern: str) -> bool:
     Java's default SMART resolver, which likewise accepts day 31 in any month.
     Raises ``ValueError`` if ``pattern`` itself is invalid, so a broken contract is loud.
     """
-    regex, checks = _compile(pattern)
+    regex, checks = _compiled(pattern)
     found = regex.fullmatch(text)
     if found is None:
         return False
@@ -209,7 +221,7 @@ def format_java_pattern(value: DateLike, pattern: str) -> str:
     Naive values are treated as UTC for zone fields: the alternative, the host's zone, would
     make generated contracts depend on the machine. Optional sections are always printed.
     """
-    _compile(pattern)  # validate the whole pattern (brackets included) the same way
+    _compiled(pattern)  # validate the whole pattern (brackets included) the same way
     parts: list[str] = []
     for letter, count, literal in _tokenize(pattern):
         if letter in ("[", "]"):
@@ -225,10 +237,10 @@ def _pad(number: int, count: int) -> str:
 def _format_field(value: DateLike, letter: str, count: int) -> str:
     if letter in _DATE_LETTERS:
         if not isinstance(value, dt.date):
-            raise ValueError(f"pattern letter {letter!r} needs a date, got {value!r}")
+            raise RuleError(f"pattern letter {letter!r} needs a date, got {value!r}")
         return _format_date(value, letter, count)
     if not isinstance(value, dt.datetime | dt.time):
-        raise ValueError(f"pattern letter {letter!r} needs a time, got {value!r}")
+        raise RuleError(f"pattern letter {letter!r} needs a time, got {value!r}")
     if letter in _ZONE_LETTERS:
         return _format_zone(value, letter, count)
     hour = value.hour
@@ -328,7 +340,7 @@ def strftime_to_java(fmt: str) -> str:
         unpadded = directive.startswith("-") and directive[1:] in _UNPADDED
         java = _STRFTIME.get(directive[1:] if unpadded else directive)
         if java is None:
-            raise ValueError(f"unsupported strftime directive {piece!r} in {fmt!r}")
+            raise RuleError(f"unsupported strftime directive {piece!r} in {fmt!r}")
         out += [_quote(literal), java[0] if unpadded else java]
         literal = ""
     out.append(_quote(literal))
@@ -365,6 +377,8 @@ def apply_date_expression(base: dt.datetime, expression: str) -> dt.datetime:
         while index < len(tokens):
             token = tokens[index]
             if token in ("+", "-") and index + 2 < len(tokens) and tokens[index + 1].isdigit():
+                if len(tokens[index + 1]) > 9:
+                    raise _bad(expression, f"{tokens[index + 1][:12]}... is too large")
                 amount = int(tokens[index + 1]) * (-1 if token == "-" else 1)
                 result = _shift(result, amount, tokens[index + 2], expression)
                 index += 3
@@ -381,8 +395,8 @@ def apply_date_expression(base: dt.datetime, expression: str) -> dt.datetime:
     return result
 
 
-def _bad(expression: str, reason: str) -> ValueError:
-    return ValueError(f"invalid date expression {expression!r}: {reason}")
+def _bad(expression: str, reason: str) -> RuleError:
+    return RuleError(f"invalid date expression {expression!r}: {reason}")
 
 
 def _shift(value: dt.datetime, amount: int, unit: str, expression: str) -> dt.datetime:

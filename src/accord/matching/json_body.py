@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from accord.errors import RuleError
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
 from accord.matching.rule_index import RuleIndex, RuleNode
@@ -66,7 +67,11 @@ class JsonComparison:
                 message = f"Expected {show_typed(actual)} to be equal to {show_typed(expected)}"
                 self.fail(location, message, expected, actual)
             return
-        for failure in node.failures(expected, actual):
+        try:
+            failures = node.failures(expected, actual)
+        except RuleError as exc:  # e.g. a value too long for a dangerous regex: say where
+            raise exc.at(f"{self.kind} {format_path(location)}") from exc.__cause__
+        for failure in failures:
             self.fail(location, failure, expected, actual)
 
     # -- maps ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from accord.matching.body import compare_bodies
 from accord.matching.http import header_values_match
 from accord.matching.mismatch import Mismatch, show
+from accord.matching.rule_check import check_rules
 from accord.matching.values import check_all, json_equal
 from accord.model.body import Body
 from accord.model.pact import MessageContents
@@ -29,6 +30,7 @@ def compare_message(
     ``schemas`` decodes protobuf and Avro contents (``accord.schemas.schemas_for``);
     ``part`` is ``"request"`` or ``"response"`` for a synchronous message's halves.
     """
+    check_rules(expected.matching_rules)  # a broken rule errors this interaction
     expected_body = expected.contents
     actual_body = actual.contents
     if expected_body is not None and expected_body.content_type is None:

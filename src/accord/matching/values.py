@@ -8,12 +8,16 @@ strings on the wire, so ``"100"`` may pass ``integer`` there but never in a body
 
 from __future__ import annotations
 
+import math
 import re
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from accord.errors import RuleError
 from accord.matching.mismatch import show, show_typed
+from accord.matching.safe_regex import SafeRegex, safe_pattern
 from accord.model.rules import Rule
 
 _INTEGER = re.compile(r"[-+]?\d+")
@@ -60,12 +64,20 @@ def python_regex(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def compiled(pattern: str) -> re.Pattern[str] | None:
-    """The compiled pattern, or ``None`` when it is not a valid regular expression."""
+def compiled(pattern: str) -> SafeRegex | None:
+    """The pattern, ready to match in bounded time, or ``None`` when it is not a valid regex.
+
+    Raises :class:`~accord.errors.RuleError` for a valid pattern that cannot be run safely
+    (see :mod:`accord.matching.safe_regex`).
+    """
+    source = python_regex(pattern)
     try:
-        return re.compile(python_regex(pattern))
-    except re.error:
+        with warnings.catch_warnings():  # "possible nested set" is Python's hint, not ours
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(source)
+    except (re.error, RecursionError, OverflowError):
         return None
+    return safe_pattern(source)
 
 
 def as_text(value: Any) -> str:
@@ -114,21 +126,35 @@ def _size(value: Any) -> int | None:
     return len(value) if isinstance(value, list | dict | str) else None
 
 
-def _bound(rule: Rule, key: str) -> int | None:
+def integer_setting(rule: Rule, key: str) -> int | None:
+    """A whole-number setting of a rule or generator (``min``, ``max``, ``size``, ...).
+
+    ``None`` when absent. Integers, integral floats and digit strings are accepted, as the
+    reference reads them; anything else (text, ``NaN``, infinity, ``true``) is a
+    :class:`~accord.errors.RuleError`, so a broken rule fails loudly instead of being ignored.
+    """
     raw = rule.get(key)
     if raw is None:
         return None
-    try:
+    if isinstance(raw, bool):
+        raise RuleError(f"'{key}' must be a whole number, not {raw!r}")
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or not raw.is_integer():
+            raise RuleError(f"'{key}' must be a whole number, not {raw!r}")
         return int(raw)
-    except (TypeError, ValueError):
-        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and _INTEGER.fullmatch(raw.strip()) and len(raw) <= 20:
+        return int(raw)
+    shown = raw if isinstance(raw, str | int | float) else type(raw).__name__
+    raise RuleError(f"'{key}' must be a whole number, not {str(shown)[:40]!r}")
 
 
 def check_size(rule: Rule, actual: Any) -> str | None:
     """``min``/``max`` on a list (other values ignore them)."""
     if not isinstance(actual, list):
         return None
-    low, high = _bound(rule, "min"), _bound(rule, "max")
+    low, high = integer_setting(rule, "min"), integer_setting(rule, "max")
     if low is not None and len(actual) < low:
         return f"Expected {show(actual)} (size {len(actual)}) to have minimum size of {low}"
     if high is not None and len(actual) > high:
@@ -152,7 +178,7 @@ def _regex(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str | None:
     pattern = str(rule.get("regex", ""))
     if isinstance(actual, list | dict) or (actual is None and not coerce):
         return f"Expected {show(actual)} to match '{pattern}'"
-    regex = compiled(pattern)
+    regex = compiled(pattern)  # raises RuleError for a regex that cannot run safely
     if regex is None:
         return f"The regex '{pattern}' is not a valid regular expression"
     if regex.fullmatch(as_text(actual)):
@@ -215,6 +241,8 @@ def _temporal(kind: str) -> Callable[[Rule, Any, Any, bool], str | None]:
         from accord.matching.javadate import matches_java_pattern
 
         fmt = rule.get("format") or rule.get(kind) or rule.get("timestamp")
+        if fmt is not None and not isinstance(fmt, str):
+            raise RuleError(f"the {kind} format must be a string, not {show(fmt)[:40]}")
         if not isinstance(actual, str):
             return f"Expected {show_typed(actual)} to be a {kind} string"
         if fmt is None:
@@ -273,7 +301,7 @@ def _content_type(rule: Rule, expected: Any, actual: Any, coerce: bool) -> str |
     from accord.model.body import media_type
 
     wanted = str(rule.get("value", ""))
-    data = actual if isinstance(actual, bytes) else as_text(actual).encode()
+    data = actual if isinstance(actual, bytes) else as_text(actual).encode("utf-8", "replace")
     detected = detect_content_type(data) or "application/octet-stream"
     if media_type(detected) == media_type(wanted):
         return None
@@ -317,8 +345,13 @@ def check(rule: Rule, expected: Any, actual: Any, *, coerce: bool = False) -> st
     name = rule_name(rule)
     checker = CHECKS.get(name)
     if checker is None:
-        return None
+        raise RuleError(unknown_matcher(name))
     return checker(rule, expected, actual, coerce)
+
+
+def unknown_matcher(name: str) -> str:
+    """The one-line reason for a matcher name accord does not know."""
+    return f"unknown matcher {name[:60]!r}; known: {', '.join(sorted(CHECKS))}"
 
 
 def check_all(

@@ -17,6 +17,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from accord.errors import RuleError
+from accord.limits import MAX_GENERATED_SIZE, MAX_REGEX_LENGTH
+from accord.matching.safe_regex import safe_pattern
 from accord.matching.values import python_regex
 
 __all__ = ["example_for_regex"]
@@ -46,21 +49,50 @@ def example_for_regex(pattern: str, rng: random.Random | None = None) -> str:
     ``rng=random.Random(seed)`` for reproducible output (pact files should not churn
     between runs); with ``rng=None`` a fresh, OS-seeded generator is used.
 
-    Raises ``ValueError`` if the pattern does not compile or no matching example could be
-    produced (for example contradictory look-aheads such as ``(?=a)b``).
+    Raises :class:`~accord.errors.RuleError` (a ``ValueError``) if the pattern does not
+    compile, no matching example could be produced (for example contradictory look-aheads
+    such as ``(?=a)b``), or every example would be longer than ``MAX_GENERATED_SIZE``.
     """
+    if len(pattern) > MAX_REGEX_LENGTH:
+        raise RuleError(f"the regex is {len(pattern)} characters long (limit {MAX_REGEX_LENGTH})")
     compiled, tree = _parsed(pattern)
+    if _shortest(tree) > MAX_GENERATED_SIZE:
+        raise RuleError(
+            f"every example for this regex is longer than {MAX_GENERATED_SIZE} characters"
+        )
+    checker = safe_pattern(python_regex(pattern))
     gen = rng if rng is not None else random.Random()
     icase = bool(compiled.flags & re.IGNORECASE)
     for _ in range(_ATTEMPTS):
         try:
             candidate = _Walker(gen, icase).emit(tree)
+        except RuleError:
+            raise
         except ValueError as exc:
             reason = f"cannot generate a match for regular expression {pattern!r}: {exc}"
-            raise ValueError(reason) from exc
-        if compiled.fullmatch(candidate) is not None:
+            raise RuleError(reason) from exc
+        if checker.fullmatch(candidate):
             return candidate
-    raise ValueError(f"could not generate a string matching regular expression {pattern!r}")
+    raise RuleError(f"could not generate a string matching regular expression {pattern!r}")
+
+
+def _shortest(items: Any) -> int:
+    """A lower bound on the length of any match (repeats count their minimum)."""
+    total = 0
+    for op, av in items:
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            total += av[0] * _shortest(av[2])
+        elif op == _c.SUBPATTERN:
+            total += _shortest(av[3])
+        elif op == _c.ATOMIC_GROUP:
+            total += _shortest(av)
+        elif op == _c.BRANCH:
+            total += min(_shortest(branch) for branch in av[1])
+        elif op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.ANY_ALL, _c.IN, _c.CATEGORY):
+            total += 1
+        if total > MAX_GENERATED_SIZE:
+            return total
+    return total
 
 
 @lru_cache(maxsize=1024)
@@ -70,7 +102,9 @@ def _parsed(pattern: str) -> tuple[re.Pattern[str], Any]:
     try:
         return re.compile(python), _parser.parse(python)
     except re.error as exc:
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        raise RuleError(f"invalid regular expression {pattern!r}: {exc}") from exc
+    except (RecursionError, OverflowError) as exc:
+        raise RuleError(f"the regular expression {pattern[:40]!r}... is nested too deeply") from exc
 
 
 class _Walker:
@@ -80,11 +114,19 @@ class _Walker:
         self.rng = rng
         self.icase = icase
         self.groups: dict[int, str] = {}
+        self.steps = 0
 
     def emit(self, subpattern: Any) -> str:
         return "".join(self._node(op, av) for op, av in subpattern)
 
     def _node(self, op: Any, av: Any) -> str:
+        # Each step makes at most one character or one repetition: capping the steps caps
+        # both the example's length and the time spent on repeats of empty groups.
+        self.steps += 1
+        if self.steps > 4 * MAX_GENERATED_SIZE:
+            raise RuleError(
+                f"every example for this regex is longer than {MAX_GENERATED_SIZE} characters"
+            )
         if op == _c.LITERAL:
             return chr(av)
         if op == _c.NOT_LITERAL:
@@ -110,6 +152,11 @@ class _Walker:
             low, high, body = av
             cap = low + _MAX_EXTRA_REPEATS if high == _c.MAXREPEAT else high
             count = self.rng.randint(low, max(low, min(high, cap)))
+            self.steps += count
+            if self.steps > 4 * MAX_GENERATED_SIZE:
+                raise RuleError(
+                    f"every example for this regex is longer than {MAX_GENERATED_SIZE} characters"
+                )
             return "".join(self.emit(body) for _ in range(count))
         if op == _c.GROUPREF:
             return self.groups.get(av, "")

@@ -25,7 +25,11 @@ class XmlError(ValueError):
 
 
 def parse_xml(body: Body) -> ET.Element:
-    raw = body.content if isinstance(body.content, bytes) else str(body.content).encode()
+    raw = (
+        body.content
+        if isinstance(body.content, bytes)
+        else str(body.content).encode("utf-8", "replace")
+    )
     try:
         return ET.fromstring(raw)
     except ET.ParseError as exc:

@@ -77,11 +77,14 @@ class Body:
         content = self.content
         if isinstance(content, bytes):
             return content
+        # "replace": a lone surrogate (legal in JSON text, not in UTF-8) becomes "?" rather
+        # than an exception in the middle of a comparison or a replay.
         if isinstance(content, str) and not self.is_json:
-            return content.encode()
+            return content.encode("utf-8", "replace")
         if content is None and not is_json_type(self.content_type):
             return b""
-        return json.dumps(content, separators=(",", ":"), ensure_ascii=False).encode()
+        text = json.dumps(content, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8", "replace")
 
     def to_text(self) -> str:
         content = self.content

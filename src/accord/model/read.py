@@ -10,12 +10,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from accord.errors import PactFileError
+from accord.limits import MAX_JSON_DEPTH, MAX_PACT_BYTES_ENV, max_pact_bytes
 from accord.model.at import At, describe_value
 from accord.model.body import Body
 from accord.model.pact import (
@@ -60,13 +63,52 @@ __all__ = [
 
 
 def load_pact(source: str | Path) -> Pact:
-    """Read a pact file from disk."""
+    """Read a pact file from disk (a regular file of at most ``max_pact_bytes()``)."""
+    return loads_pact(read_pact_bytes(source), source=str(source))
+
+
+def read_pact_bytes(source: str | Path) -> bytes:
+    """The bytes of a pact file, refusing what cannot be a pact before reading it.
+
+    A FIFO or a device (``/dev/zero``) would block or never end, and a huge file would fill
+    memory, so only regular files up to the size limit are read (``ACCORD_MAX_PACT_BYTES``
+    raises it). The file is opened without blocking and checked again once open, so it
+    cannot be swapped for a FIFO in between.
+    """
     name = str(source)
+    limit = max_pact_bytes()
     try:
-        raw = Path(source).read_bytes()
+        before = os.stat(source)
+        _regular_and_small(before, name, limit)
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            _regular_and_small(os.fstat(handle.fileno()), name, limit)
+            raw = handle.read(limit + 1)
     except OSError as exc:
         raise PactFileError(f"cannot read file: {exc.strerror or exc}", source=name) from exc
-    return loads_pact(raw, source=name)
+    if len(raw) > limit:
+        raise PactFileError(_too_large(limit), source=name)
+    return raw
+
+
+def _regular_and_small(info: os.stat_result, name: str, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
+            raise PactFileError("cannot read file: it is a directory", source=name)
+        raise PactFileError(
+            "cannot read file: not a regular file (a FIFO, device or socket is never read as "
+            "a pact)",
+            source=name,
+        )
+    if info.st_size > limit:
+        raise PactFileError(_too_large(limit, info.st_size), source=name)
+
+
+def _too_large(limit: int, size: int | None = None) -> str:
+    found = f"{size} bytes" if size is not None else "more bytes"
+    return (
+        f"{found} is over the {limit}-byte limit for a pact (set {MAX_PACT_BYTES_ENV} to raise it)"
+    )
 
 
 def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
@@ -113,6 +155,14 @@ def collector_paused() -> Iterator[None]:
 def parse_pact(data: Any, *, source: str = "<pact>") -> Pact:
     """Build a :class:`Pact` from decoded JSON of any spec version."""
     at = At(source)
+    too_deep = _too_deep(data, MAX_JSON_DEPTH)
+    if too_deep is not None:
+        raise PactFileError(
+            f"nested more than {MAX_JSON_DEPTH} levels deep (the limit the Pact reference "
+            "reads too)",
+            source=source,
+            path=too_deep if len(too_deep) <= 100 else f"{too_deep[:60]}...{too_deep[-30:]}",
+        )
     try:
         return _parse_pact(data, at)
     except PactFileError:
@@ -120,6 +170,41 @@ def parse_pact(data: Any, *, source: str = "<pact>") -> Pact:
     except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:
         # A shape we did not anticipate: still one error type, still a location.
         raise at.fail(f"cannot be read as a pact ({type(exc).__name__}: {exc})") from exc
+
+
+def _too_deep(data: Any, limit: int) -> str | None:
+    """``None``, or the JSON path of a value nested deeper than ``limit`` levels.
+
+    Iterative, so a hostile document cannot exhaust the stack here; everything that walks
+    the model recursively later (comparison, generation, writing) can then trust the depth.
+    The first pass only measures (it runs on every pact); the path is found on failure.
+    """
+    if not isinstance(data, dict | list):
+        return None
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    pop, push = stack.pop, stack.append
+    deepest = 0
+    while stack:
+        node, depth = pop()
+        if depth > limit:
+            deepest = depth
+            break
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, dict | list) and child:
+                push((child, depth + 1))
+    if not deepest:
+        return None
+    paths: list[tuple[Any, int, str]] = [(data, 1, "$")]
+    while paths:
+        node, depth, path = paths.pop()
+        if depth > limit:
+            return path
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items:
+            if isinstance(child, dict | list) and child:
+                step = f"[{key}]" if isinstance(node, list) else f".{key}"
+                paths.append((child, depth + 1, path + step))
+    return "$"
 
 
 def _parse_pact(data: Any, at: At) -> Pact:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from accord._version import __version__
-from accord.errors import PactFileError, PactWriteError
+from accord.errors import PactFileError, PacticipantNameError, PactWriteError
 from accord.model.body import Body, is_json_type, is_text_type
 from accord.model.dirlock import locked
 from accord.model.jsontext import dumps_pretty
@@ -33,7 +33,7 @@ from accord.model.pact import (
     SyncMessage,
     UnknownInteraction,
 )
-from accord.model.read import collector_paused, loads_pact
+from accord.model.read import collector_paused, load_pact
 
 V3 = "3.0.0"
 V4 = "4.0"
@@ -319,8 +319,66 @@ def dumps_pact(pact: Pact, spec: str = V4) -> str:
 # files
 
 
+_MAX_NAME_LENGTH = 100
+"""Longest consumer or provider name: the file name holds both (most file systems allow
+255 bytes per name)."""
+
+
+def check_pacticipant_name(name: Any, role: str) -> str:
+    """``name`` if it can be part of a pact file name, else a :class:`PacticipantNameError`.
+
+    The file is ``{consumer}-{provider}.json`` inside the pact directory, so a name must not
+    be able to point anywhere else: no path separators (``/``, ``\\``), no NUL or other
+    control characters, not ``.`` or ``..``, not blank, not longer than 100 characters.
+    The ``Pact`` constructor calls this too, so a bad name fails where it is written.
+    """
+    if not isinstance(name, str):
+        raise PacticipantNameError(f"the {role} name must be a string, not {type(name).__name__}")
+    problem = None
+    if not name.strip():
+        problem = "is blank"
+    elif any(ch in name for ch in "/\\"):
+        problem = "contains a path separator"
+    elif any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        problem = "contains a NUL or control character"
+    elif name.strip() in (".", ".."):
+        problem = "is a relative directory name"
+    elif len(name) > _MAX_NAME_LENGTH:
+        problem = f"is longer than {_MAX_NAME_LENGTH} characters"
+    if problem:
+        raise PacticipantNameError(
+            f"the {role} name {name[:60]!r} {problem}; it becomes part of the pact file name"
+        )
+    return name
+
+
 def pact_path(directory: str | Path, pact: Pact) -> Path:
-    return Path(directory) / f"{pact.consumer}-{pact.provider}.json"
+    """Where ``pact`` is written in ``directory``; refuses names that would leave it."""
+    consumer = check_pacticipant_name(pact.consumer, "consumer")
+    provider = check_pacticipant_name(pact.provider, "provider")
+    folder = Path(directory)
+    target = folder / f"{consumer}-{provider}.json"
+    if target.parent != folder:  # belt and braces: the checks above make this impossible
+        raise PacticipantNameError(f"{target} is outside the pact directory {folder}")
+    return target
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under this process's umask (``0o666 & ~umask``).
+
+    Read from ``/proc`` where there is one: setting the umask to read it back is not
+    thread-safe, and parallel test workers write pacts from threads.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def merge(existing: Pact, incoming: Pact) -> Pact:
@@ -388,33 +446,46 @@ def write_pact(
 ) -> Path:
     """Write (merging by default) ``{consumer}-{provider}.json`` in ``directory``."""
     version = spec_string(spec)
-    if not pact.consumer.strip() or not pact.provider.strip():
-        raise PactWriteError("a pact needs non-blank consumer and provider names")
     folder = Path(directory)
+    target = pact_path(folder, pact)  # refuses names that would leave the directory
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PactWriteError(f"cannot create pact directory {folder}: {exc}") from exc
-    target = pact_path(folder, pact)
     with locked(folder), collector_paused():
         to_write = pact
         if not overwrite and target.exists():
             try:
-                existing = loads_pact(target.read_bytes(), source=str(target))
+                existing = load_pact(target)
             except PactFileError as exc:
                 raise PactWriteError(
                     f"cannot merge into {target}: {exc}. Delete it or write with overwrite=True."
                 ) from exc
             to_write = merge(existing, pact)
         text = dumps_pact(to_write, version)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
         try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise PactWriteError(f"cannot write in the pact directory {folder}: {exc}") from exc
+        try:
+            # mkstemp makes the file 0600; a pact is shared, so it follows the umask like
+            # any file the user creates (an existing pact keeps its own mode).
+            os.fchmod(fd, _existing_mode(target) or _file_mode())
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.write("\n")
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise PactWriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
             raise
     return target
+
+
+def _existing_mode(target: Path) -> int | None:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return None

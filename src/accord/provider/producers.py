@@ -1,4 +1,10 @@
-"""Turning what a producer returns into message contents that can be compared."""
+"""Turning what a producer returns into message contents that can be compared.
+
+A producer is user code and may return anything. What cannot be a message (an arbitrary
+object, a circular structure, a model whose dump raises) is refused here with a
+:class:`~accord.errors.ProducerOutputError` that names the type and where it sits
+(``$.items[2].owner``), rather than failing later, deep inside the comparison.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,16 @@ import dataclasses
 import json
 from typing import Any
 
+from accord.errors import ProducerOutputError
+from accord.limits import MAX_JSON_DEPTH
 from accord.message import Message, to_body
 from accord.model.body import Body, is_json_type
 from accord.model.pact import MessageContents
+
+_ACCEPTED = (
+    "return JSON values (dict, list, str, int, float, bool, None), bytes, a dataclass, "
+    "a pydantic model or a Message"
+)
 
 
 def to_contents(value: Any, expected_type: str | None) -> MessageContents:
@@ -21,7 +34,11 @@ def to_contents(value: Any, expected_type: str | None) -> MessageContents:
     if isinstance(value, MessageContents):
         return value
     if isinstance(value, Message):
-        return MessageContents(to_body(value), dict(value.metadata))
+        body = to_body(value)
+        if not isinstance(body.content, bytes | str):
+            body = Body(_structured(body.content, "the message content"), body.content_type)
+        metadata = json_value(dict(value.metadata), "the message metadata")
+        return MessageContents(body, metadata)
     return MessageContents(_body(value, expected_type), {})
 
 
@@ -32,12 +49,77 @@ def _body(value: Any, expected_type: str | None) -> Body:
         if is_json_type(expected_type):
             try:
                 return Body(json.loads(value), expected_type)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return Body(value, expected_type)
         return Body(value, expected_type or "text/plain")
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        value = dump(mode="json")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
+    value = _structured(value, "the producer's return value")
     return Body(value, expected_type if is_json_type(expected_type) else "application/json")
+
+
+def _structured(value: Any, what: str) -> Any:
+    """A model or dataclass as plain data, then checked as JSON."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump) and not isinstance(value, type):
+        try:
+            value = dump(mode="json")
+        except Exception as exc:
+            raise ProducerOutputError(
+                f"{what} is a {_type_name(value)} whose model_dump(mode='json') raised "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        try:
+            value = dataclasses.asdict(value)
+        except (RecursionError, TypeError, ValueError) as exc:
+            raise ProducerOutputError(
+                f"{what} is a dataclass {_type_name(value)} that cannot be converted: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+    return json_value(value, what)
+
+
+def json_value(value: Any, what: str = "the value") -> Any:
+    """``value`` as plain JSON data (tuples become lists), or a :class:`ProducerOutputError`.
+
+    Refuses objects of other types, keys that are not strings, circular references and
+    nesting deeper than ``MAX_JSON_DEPTH``, naming the JSON path of the first problem.
+    """
+    return _clean(value, "$", 0, set(), what)
+
+
+def _clean(value: Any, path: str, depth: int, active: set[int], what: str) -> Any:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if not isinstance(value, dict | list | tuple):
+        raise ProducerOutputError(
+            f"{what} holds a {_type_name(value)} at {path}, which is not JSON; {_ACCEPTED}"
+        )
+    if depth >= MAX_JSON_DEPTH:
+        raise ProducerOutputError(f"{what} is nested more than {MAX_JSON_DEPTH} levels at {path}")
+    marker = id(value)
+    if marker in active:
+        raise ProducerOutputError(f"{what} has a circular reference at {path}")
+    active.add(marker)
+    try:
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise ProducerOutputError(
+                        f"{what} has a key {key!r} ({_type_name(key)}) at {path}; JSON object "
+                        "keys are strings"
+                    )
+                out[key] = _clean(item, f"{path}.{key}", depth + 1, active, what)
+            return out
+        return [
+            _clean(item, f"{path}[{index}]", depth + 1, active, what)
+            for index, item in enumerate(value)
+        ]
+    finally:
+        active.discard(marker)
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    module = kind.__module__
+    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
