@@ -119,7 +119,7 @@ def test_content_with_python_values_is_serialized_as_expected(tmp_path: Path) ->
     ("content", "reason"),
     [
         ({"tags": {"a", "b"}}, r"\$\.tags: a set has no order"),
-        ({"blob": object()}, r"\$\.blob: cannot turn a object into JSON"),
+        ({"blob": object()}, r"\$\.blob: cannot turn a value of type object into JSON"),
         ({"n": Decimal("NaN")}, r"\$\.n: .* has no JSON form"),
         ({"n": float("inf")}, r"\$\.n: .* has no JSON form"),
     ],

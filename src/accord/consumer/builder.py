@@ -19,44 +19,37 @@ from accord.model.body import Body, is_json_type
 from accord.model.pact import AsyncMessage, MessageContents, ProviderState
 from accord.model.rules import Generators, MatchingRules
 
-_CONTENT_KINDS = "JSON values (dict, list, str, int, float, bool, None), matchers, str or bytes"
-
 
 def check_content(content: Any) -> None:
-    """Refuse, when it is declared, content that can never be written to a pact.
+    """Refuse, when it is declared, content whose shape can never be written to a pact.
 
-    An arbitrary object, a circular structure or a non-string key would otherwise surface
-    only when the pact is written, far from the line that declared it.
+    A circular structure or one nested past the limit would otherwise surface only when the
+    pact is written (or as a ``RecursionError``), far from the line that declared it. What
+    each value turns into is :func:`~accord._dsl.native.to_json_like`'s business.
     """
-    if isinstance(content, bytes | bytearray | str) or content is None:
-        return
-    _check_json(content, "$", 0, set())
+    if isinstance(content, dict | list | tuple | Term):
+        _check_shape(content, "$", 0, set())
 
 
-def _check_json(value: Any, path: str, depth: int, active: set[int]) -> None:
+def _check_shape(value: Any, path: str, depth: int, active: set[int]) -> None:
     if isinstance(value, Term):
-        _check_json(value.value, path, depth, active)
-        return
-    if value is None or isinstance(value, str | bool | int | float):
+        _check_shape(value.value, path, depth, active)
         return
     if not isinstance(value, dict | list | tuple):
-        raise MatcherError(
-            f"content at {path} has type {type(value).__name__}, which cannot go in a pact: "
-            f"use {_CONTENT_KINDS}"
-        )
+        return
     if depth >= MAX_JSON_DEPTH:
         raise MatcherError(f"content is nested more than {MAX_JSON_DEPTH} levels at {path}")
     if id(value) in active:
         raise MatcherError(f"content has a circular reference at {path}")
     active.add(id(value))
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise MatcherError(f"content at {path} has a key {key!r}; keys must be strings")
-            _check_json(item, f"{path}.{key}", depth + 1, active)
-    else:
-        for index, item in enumerate(value):
-            _check_json(item, f"{path}[{index}]", depth + 1, active)
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        _check_shape(
+            item,
+            f"{path}.{key}" if isinstance(value, dict) else f"{path}[{key}]",
+            depth + 1,
+            active,
+        )
     active.discard(id(value))
 
 
@@ -136,6 +129,7 @@ class MessageBuilder:
         the JSON they stand for; anything JSON cannot hold is refused here, not at write.
         """
         self._compiled = None
+        check_content(content)
         if not isinstance(content, str | bytes | bytearray) and content is not None:
             # compiled now, so what has no JSON form is refused here, naming the place
             self._compiled = compile_value(content)
