@@ -77,9 +77,9 @@ def to_json_like(value: Any, where: str, *, decimal_as_float: bool = False) -> A
             "decode them (value.decode()) or base64-encode them first"
         )
     raise MatcherError(
-        f"{where}: cannot turn a value of type {type(value).__name__} into JSON; use str, int, float, bool, "
-        "None, list, dict (or Decimal, datetime, date, time, UUID, an enum, a dataclass or "
-        "a pydantic model)"
+        f"{where}: cannot turn a value of type {type(value).__name__} into JSON; use str, "
+        "int, float, bool, None, list, dict (or Decimal, datetime, date, time, UUID, an enum, "
+        "a dataclass or a pydantic model)"
     )
 
 
