@@ -378,14 +378,44 @@ def test_a_form_field_mismatch_is_named(tmp_path: Path) -> None:
         httpx.post(f"{server.url}/login", data={"user": "bob"})
 
 
-def test_matchers_in_form_bodies_are_refused_clearly(tmp_path: Path) -> None:
+def test_matchers_in_form_bodies_apply_to_each_value(tmp_path: Path) -> None:
     pact = new_pact(tmp_path)
-    builder = pact.upon_receiving("a login form")
-    with pytest.raises(AccordError, match="form field 'user': matchers inside form bodies"):
+    (
+        pact.upon_receiving("a search form")
+        .with_request(
+            "POST",
+            "/search",
+            body={"q": match.like("ada"), "page": match.integer(1), "sort": "name"},
+            content_type="application/x-www-form-urlencoded",
+        )
+        .will_respond_with(200)
+    )
+    form = {"q": "grace", "page": "7", "sort": "name"}
+    with pytest.raises(MockServerMismatch) as info, pact.serve() as server:
+        bad = httpx.post(f"{server.url}/search", data={**form, "page": "seven"})
+        assert bad.status_code == 500
+    assert "body $.page" in info.value.problems[0] and "seven" in info.value.problems[0]
+    with pact.serve() as server:
+        assert httpx.post(f"{server.url}/search", data=form).status_code == 200
+    request = load_pact(pact.write()).interactions[0].request  # type: ignore[attr-defined]
+    assert request.body.content == "q=ada&page=1&sort=name"
+    assert request.matching_rules.category("body")["$.page"].rules == [{"match": "integer"}]
+
+
+def test_generators_in_form_bodies_are_refused_clearly(tmp_path: Path) -> None:
+    builder = new_pact(tmp_path).upon_receiving("a login form")
+    with pytest.raises(AccordError, match="form field 'user': generators inside form bodies"):
         builder.with_request(
             "POST",
             "/login",
-            body={"user": match.like("ada")},
+            body={"user": generate.random_string(5)},
+            content_type="application/x-www-form-urlencoded",
+        )
+    with pytest.raises(AccordError, match="form field 'user': a form value must be a string"):
+        builder.with_request(
+            "POST",
+            "/login",
+            body={"user": {"nested": True}},
             content_type="application/x-www-form-urlencoded",
         )
 

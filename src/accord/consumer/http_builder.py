@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from accord._dsl.term import Term, compile_value
 from accord.consumer.builder import message_contents
 from accord.errors import MatcherError
+from accord.matching.path import to_expression
 from accord.model.body import Body, media_type
 from accord.model.pact import HttpInteraction, HttpRequest, HttpResponse, ProviderState
 from accord.model.rules import Generators, MatchingRules
@@ -230,7 +231,7 @@ def _body(
         return None, headers
     content_type = content_type or _content_type_header(headers)
     if media_type(content_type) == FORM and isinstance(body, Mapping):
-        body = _form_text(body)
+        body = _form_text(body, rules)
     elif isinstance(body, Term) and content_type is None:
         example = body.example
         if isinstance(example, bytes):
@@ -248,14 +249,28 @@ def _body(
     return result, headers
 
 
-def _form_text(fields: Mapping[str, Any]) -> str:
+def _form_text(fields: Mapping[str, Any], rules: MatchingRules) -> str:
+    """Form fields as ``a=1&b=2``; a matcher on a field becomes a body rule at ``$.field``,
+    applied to each of its values, as Pact matches form parameters."""
     pairs: list[tuple[str, str]] = []
     for name, value in fields.items():
+        key = to_expression(("$", str(name)))
         for item in value if isinstance(value, list | tuple) else [value]:
             if isinstance(item, Term):
+                compiled = compile_value(item)
+                if compiled.generators:
+                    raise MatcherError(
+                        f"form field {name!r}: generators inside form bodies are not "
+                        "supported; use a matcher or a plain value"
+                    )
+                own = compiled.rules.get("$")
+                if own is not None and key not in rules.category("body"):
+                    rules.add("body", key, own.rules, own.combine)
+                item = compiled.example
+            if isinstance(item, dict | list | bytes) or item is None:
                 raise MatcherError(
-                    f"form field {name!r}: matchers inside form bodies are not supported; "
-                    "give the form as plain values"
+                    f"form field {name!r}: a form value must be a string or number, "
+                    f"not {type(item).__name__}"
                 )
             pairs.append((str(name), str(item)))
     return urlencode(pairs)

@@ -1,4 +1,8 @@
-"""``application/x-www-form-urlencoded`` bodies: parameter by parameter, in order."""
+"""``application/x-www-form-urlencoded`` bodies: parameter by parameter, in order.
+
+A body rule at ``$.name`` (as the Pact reference writes rules for form parameters) applies
+to each value of that parameter; parameters without one compare by equality.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from urllib.parse import parse_qsl
 
 from accord.matching.bodies.registry import BodyContext, BodyFormat, BodyRules
 from accord.matching.mismatch import Mismatch
+from accord.matching.path import to_expression
+from accord.matching.values import check_all
 from accord.model.body import Body, media_type
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -26,6 +32,15 @@ def compare(expected: Body, actual: Body, rules: BodyRules, context: BodyContext
                     "body", f"$.{name}", f"Expected form post parameter '{name}' but was missing"
                 )
             )
+        elif (rule_list := rules.get(to_expression(("$", name)))) is not None:
+            for index, value in enumerate(got[name]):
+                example = values[min(index, len(values) - 1)] if values else None
+                out.extend(
+                    Mismatch("body", f"$.{name}", failure, example, value)
+                    for failure in check_all(
+                        rule_list.rules, rule_list.combine, example, value, coerce=True
+                    )
+                )
         elif got[name] != values:
             out.append(
                 Mismatch(
