@@ -13,10 +13,11 @@ from typing import Any
 
 from accord._dsl.native import to_json_value
 from accord._dsl.term import Compiled, Term, compile_value
+from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError
 from accord.limits import MAX_JSON_DEPTH
 from accord.model.body import Body, is_json_type
-from accord.model.pact import AsyncMessage, MessageContents, ProviderState
+from accord.model.pact import AsyncMessage, MessageContents
 from accord.model.rules import Generators, MatchingRules
 
 
@@ -98,29 +99,17 @@ def message_contents(
     return MessageContents(body, plain, rules, generators)
 
 
-class MessageBuilder:
+class MessageBuilder(InteractionBuilder):
     """Describes one asynchronous message the consumer expects to receive."""
 
+    kind = "a message"
+
     def __init__(self, description: str) -> None:
-        if not description or not isinstance(description, str):
-            raise MatcherError("a message needs a non-empty description")
-        self.description = description
-        self._states: list[ProviderState] = []
+        super().__init__(description)
         self._content: Any = None
         self._content_type: str | None = None
         self._compiled: Compiled | None = None
         self._metadata: dict[str, Any] = {}
-        self._key: str | None = None
-        self._pending = False
-        self._comments: dict[str, Any] = {}
-
-    def given(
-        self, state: str, params: dict[str, Any] | None = None, **kwargs: Any
-    ) -> MessageBuilder:
-        """A provider state the message depends on; parameters as a dict or keywords."""
-        merged = {**(params or {}), **kwargs}
-        self._states.append(ProviderState(state, merged))
-        return self
 
     def with_content(self, content: Any, content_type: str | None = None) -> MessageBuilder:
         """The message body: JSON (with matchers), ``str`` text or ``bytes``.
@@ -151,26 +140,6 @@ class MessageBuilder:
                 self._metadata[key] = value
             else:
                 self._metadata[key] = to_json_value(value, f"metadata {key!r}")
-        return self
-
-    def with_key(self, key: str) -> MessageBuilder:
-        """A V4 interaction key; by default one is derived from description and states."""
-        self._key = key
-        return self
-
-    def pending(self, pending: bool = True) -> MessageBuilder:
-        """Mark the interaction pending: its failures will not fail a provider build."""
-        self._pending = pending
-        return self
-
-    def comment(self, text: str) -> MessageBuilder:
-        """A V4 comment, shown when the interaction is verified."""
-        self._comments.setdefault("text", []).append(text)
-        return self
-
-    def test_name(self, name: str) -> MessageBuilder:
-        """The consumer test that defines this interaction (a V4 comment)."""
-        self._comments["testname"] = name
         return self
 
     def build(self) -> AsyncMessage:
