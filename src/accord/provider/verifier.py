@@ -140,34 +140,13 @@ class Verifier:
         return asyncio.run(self._run(*sources, blocking=True, **options))
 
     async def verify_async(
-        self,
-        *sources: str | Path | Pact,
-        filter_description: str | None = None,
-        filter_state: str | None = None,
-        filter_consumer: str | None = None,
-        auth: Auth | None = None,
-        verbose: bool = False,
-        base_url: str | None = None,
-        app: Any = None,
-        transports: Mapping[str, Any] | None = None,
-        custom_headers: Mapping[str, str] | None = None,
-        request_hook: Callable[[Any], Any] | None = None,
-        broker: str | BrokerClient | None = None,
-        selectors: Sequence[dict[str, Any]] = (),
-        provider_version: str | None = None,
-        provider_branch: str | None = None,
-        provider_tags: Sequence[str] = (),
-        publish: bool = False,
-        enable_pending: bool = False,
-        include_wip_since: str | None = None,
-        build_url: str | None = None,
+        self, *sources: str | Path | Pact, **options: Unpack[VerifyOptions]
     ) -> VerificationResult:
         """:meth:`verify` for use inside a running event loop; same options.
 
         Every network call stays asynchronous here, so the provider may be served on the
         same event loop.
         """
-        options = {k: v for k, v in locals().items() if k not in ("self", "sources")}
         return await self._run(*sources, blocking=False, **options)
 
     async def _run(
