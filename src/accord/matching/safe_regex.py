@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from accord.errors import RuleError
+from accord.matching.deadline import check_deadline
 from accord.limits import MAX_REGEX_LENGTH, MAX_REGEX_PROGRAM
 
 _parser: Any = importlib.import_module("re._parser")
@@ -399,6 +400,7 @@ def _run(
             key = (state, char)
         following = memo.get(key)
         if following is None:
+            check_deadline()  # only new states cost real work; cached steps are lookups
             found: list[int] = []
             seen: set[int] = set()
             for pc in state:
