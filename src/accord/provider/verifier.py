@@ -215,14 +215,14 @@ class Verifier:
                 include_wip_since=include_wip_since,
             )
             pacts += source.loaded()
-        if unloaded and not pacts:
-            raise unloaded[0][1]  # nothing to verify: the run cannot happen at all
             if publish and provider_version:
                 finishers.append(
                     ResultPublisher(
                         source, provider_version, provider_branch, provider_tags, build_url
                     )
                 )
+        if unloaded and not pacts:
+            raise unloaded[0][1]  # nothing to verify: the run cannot happen at all
         settings = RunSettings(
             provider=self.provider,
             producers=self.producers,
