@@ -128,7 +128,9 @@ def test_two_hundred_hung_producers_leave_a_bounded_number_of_threads() -> None:
 
 
 def test_sys_exit_in_a_state_handler_is_that_interactions_error() -> None:
-    verifier = Verifier(PROVIDER, producers={"first": lambda: {"id": 1}, "second": lambda: {"id": 1}})
+    verifier = Verifier(
+        PROVIDER, producers={"first": lambda: {"id": 1}, "second": lambda: {"id": 1}}
+    )
 
     @verifier.state("the world ends")
     def leave() -> None:
@@ -146,7 +148,9 @@ def test_sys_exit_in_a_state_handler_is_that_interactions_error() -> None:
 def test_ctrl_c_in_a_state_handler_stops_the_run_and_both_reports_are_written(
     tmp_path: Path,
 ) -> None:
-    verifier = Verifier(PROVIDER, producers={"first": lambda: {"id": 1}, "second": lambda: {"id": 1}})
+    verifier = Verifier(
+        PROVIDER, producers={"first": lambda: {"id": 1}, "second": lambda: {"id": 1}}
+    )
 
     @verifier.state("interrupted")
     def interrupt() -> None:
@@ -167,7 +171,7 @@ def test_ctrl_c_in_a_state_handler_stops_the_run_and_both_reports_are_written(
 
 @pytest.mark.parametrize("name", ["../escape", "/abs", "a/b", "nul\x00", "..", " "])
 def test_a_name_that_would_leave_the_pact_folder_fails_at_definition(name: str) -> None:
-    with pytest.raises(PacticipantNameError, match="becomes part of the pact file name|blank"):
+    with pytest.raises(PacticipantNameError, match="becomes part of the pact file name"):
         Pact(name, "provider")
     with pytest.raises(PacticipantNameError):
         Pact("consumer", name)

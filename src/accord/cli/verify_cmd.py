@@ -170,7 +170,11 @@ class ConsoleReporter:
     def __call__(self, event: Event) -> None:
         paint, text, out = self.paint, self._text, self._print
         if isinstance(event, VerificationStarted):
-            out(paint(text(f"Verifying {event.provider}: {event.interactions} interactions"), "bold"))
+            out(
+                paint(
+                    text(f"Verifying {event.provider}: {event.interactions} interactions"), "bold"
+                )
+            )
         elif isinstance(event, VerificationWarning):
             out(paint(text(f"  warning: {event.message}"), "yellow"))
         elif isinstance(event, InteractionFinished):

@@ -26,8 +26,8 @@ from functools import lru_cache
 from typing import Any
 
 from accord.errors import RuleError
-from accord.matching.deadline import check_deadline
 from accord.limits import MAX_REGEX_LENGTH, MAX_REGEX_PROGRAM
+from accord.matching.deadline import check_deadline
 
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")

@@ -186,9 +186,9 @@ class VerificationResult:
         head = f"Verifying provider {self.provider!r}"
         failures = self.failures
         if self.source_errors:
-            more = len(self.source_errors) - 1
+            others = len(self.source_errors) - 1
             head += f": could not load a pact: {self.source_errors[0].error}"
-            head += f" (and {more} more)" if more else ""
+            head += f" (and {others} more)" if others else ""
         elif failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more failed)" if len(failures) > 1 else ""

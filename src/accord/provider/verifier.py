@@ -242,9 +242,7 @@ class Verifier:
             blocking=blocking,
         )
         failures = [SourceFailure(source, str(exc)) for source, exc in unloaded]
-        return await run(
-            settings, pacts, emit=self._emit, finishers=finishers, unloaded=failures
-        )
+        return await run(settings, pacts, emit=self._emit, finishers=finishers, unloaded=failures)
 
     def _load(
         self, sources: Iterable[str | Path | Pact], auth: Auth | None

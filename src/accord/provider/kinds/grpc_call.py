@@ -71,9 +71,7 @@ async def verify(
     reply = await transport.call(method.path, data, sent)
     with ctx.bounded():
         expected = expected_message(interaction.response[0], values)
-        kept = {
-            k: v for k, v in expected.metadata.items() if k.lower() not in _CONTENT_TYPE_KEYS
-        }
+        kept = {k: v for k, v in expected.metadata.items() if k.lower() not in _CONTENT_TYPE_KEYS}
         expected = replace(expected, metadata=kept)
         if expected_status(expected.metadata) is not None:
             mismatches = _compare_error(expected, reply)
