@@ -89,7 +89,13 @@ def register(sub: Any) -> None:
     )
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     run_opts = parser.add_argument_group("running")
-    run_opts.add_argument("--timeout", type=float, default=30.0, help="seconds per call (30)")
+    run_opts.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds for each call into the provider, and for each step of matching and "
+        "generation (30)",
+    )
     run_opts.add_argument(
         "--missing-state",
         choices=["fail", "warn"],
