@@ -132,24 +132,38 @@ def test_accord_inspect_refuses_what_cannot_be_a_pact_file(tmp_path: Path, kind:
 # -- a source that cannot be loaded among good ones --------------------------------------
 
 
-def _good_and_bad(folder: Path) -> tuple[Path, Path]:
+def _good_and_bad(folder: Path, deep: bool = False) -> tuple[Path, Path]:
     good = hostile_pacts.write(folder)
     doc = json.loads(good.read_text())
     doc["interactions"] = doc["interactions"][:1]
     good.write_text(json.dumps(doc))
     bad = folder / "broken.json"
-    bad.write_text('{"consumer": {"name": "x"}, "provider": ')
+    if deep:  # deeper than the reference (serde_json) reads: the whole file is refused
+        content: Any = 1
+        for _ in range(200):
+            content = {"k": content}
+        doc["interactions"][0]["contents"]["content"] = content
+        bad.write_text(json.dumps(doc))
+    else:
+        bad.write_text('{"consumer": {"name": "x"}, "provider": ')
     return good, bad
 
 
+@pytest.mark.parametrize(
+    ("deep", "problem"),
+    [
+        (False, ": $: invalid JSON at line 1"),
+        (True, ": $.interactions[0].contents.content.k.k"),
+    ],
+)
 def test_a_broken_file_among_good_ones_is_reported_and_the_rest_verified(
-    tmp_path: Path,
+    tmp_path: Path, deep: bool, problem: str
 ) -> None:
-    _, bad = _good_and_bad(tmp_path)
+    _, bad = _good_and_bad(tmp_path, deep)
     result = hostile_pacts.verifier.verify(tmp_path)
     assert [r.outcome for r in result.results] == [Outcome.PASSED]
     assert [f.source for f in result.source_errors] == [str(bad)]
-    assert "invalid JSON at line 1" in result.source_errors[0].error
+    assert result.source_errors[0].error.startswith(f"{bad}{problem}")
     assert not result.ok and not result.complete
     first = result.report().splitlines()[0]
     assert first.startswith(f"Verifying provider '{PROVIDER}': could not load a pact: {bad}")
