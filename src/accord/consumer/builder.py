@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from accord._dsl.native import to_json_value
@@ -84,6 +85,15 @@ def message_contents(
                 rules.add("body", path, rule_list.rules, rule_list.combine)
             for path, generator in compiled.generators.items():
                 generators.add("body", path, generator)
+    plain = compile_metadata(metadata, rules, generators)
+    return MessageContents(body, plain, rules, generators)
+
+
+def compile_metadata(
+    metadata: Mapping[str, Any], rules: MatchingRules, generators: Generators
+) -> dict[str, Any]:
+    """Metadata values as plain JSON, their matchers and generators added under
+    ``metadata`` (message metadata and gRPC metadata alike)."""
     plain: dict[str, Any] = {}
     for key, value in metadata.items():
         if isinstance(value, Term):
@@ -96,7 +106,7 @@ def message_contents(
                 generators.add("metadata", key, compiled.generators["$"])
         else:
             plain[key] = to_json_value(value, f"metadata {key!r}")
-    return MessageContents(body, plain, rules, generators)
+    return plain
 
 
 class MessageBuilder(InteractionBuilder):

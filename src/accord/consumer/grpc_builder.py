@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from accord._dsl.term import Term, compile_value
+from accord.consumer.builder import compile_metadata
 from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError, SchemaError
 from accord.model.body import Body
@@ -81,29 +82,10 @@ def protobuf_contents(
         rules.add("body", path, rule_list.rules, rule_list.combine)
     for path, generator in compiled.generators.items():
         generators.add("body", path, generator)
-    plain = _metadata(metadata, rules, generators)
+    plain = compile_metadata(metadata, rules, generators)
     plain.setdefault("contentType", metadata_content_type(message))
     body = Body(data, protobuf_content_type(message), "BINARY")
     return MessageContents(body, plain, rules, generators), compiled.example
-
-
-def _metadata(
-    metadata: Mapping[str, Any], rules: MatchingRules, generators: Generators
-) -> dict[str, Any]:
-    """gRPC metadata (matchers allowed) as plain values plus ``metadata`` rules."""
-    plain: dict[str, Any] = {}
-    for key, value in metadata.items():
-        if isinstance(value, Term):
-            compiled = compile_value(value)
-            plain[key] = compiled.example
-            own = compiled.rules.get("$")
-            if own is not None:
-                rules.add("metadata", key, own.rules, own.combine)
-            if "$" in compiled.generators:
-                generators.add("metadata", key, compiled.generators["$"])
-        else:
-            plain[key] = value
-    return plain
 
 
 class GrpcInteractionBuilder(InteractionBuilder):
@@ -168,7 +150,7 @@ class GrpcInteractionBuilder(InteractionBuilder):
             values[MESSAGE_KEY] = message
         values.update(metadata or {})
         rules, generators = MatchingRules(), Generators()
-        plain = _metadata(values, rules, generators)
+        plain = compile_metadata(values, rules, generators)
         plain["contentType"] = metadata_content_type(self.method.output)
         self._response = MessageContents(None, plain, rules, generators)
         self._response_example = None
