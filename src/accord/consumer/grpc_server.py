@@ -22,12 +22,12 @@ from accord.errors import AccordError
 from accord.matching.generators import CONSUMER
 from accord.matching.message import compare_message
 from accord.matching.mismatch import Mismatch
+from accord.matching.protobuf_generators import generate_protobuf
 from accord.model.body import Body
 from accord.model.pact import MessageContents, SyncMessage
 from accord.schemas.extras import require
 from accord.schemas.in_pact import GivenSchemas
 from accord.schemas.protobuf import ProtoMethod, ProtoSchema
-from accord.schemas.protobuf_generators import generate_protobuf
 from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
 
 _CONTENT_TYPE_KEYS = ("contenttype", "content-type")

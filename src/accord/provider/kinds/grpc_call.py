@@ -17,6 +17,7 @@ from accord.errors import SchemaError
 from accord.matching.generators import PROVIDER
 from accord.matching.message import compare_message, compare_metadata
 from accord.matching.mismatch import Mismatch
+from accord.matching.protobuf_generators import generate_protobuf
 from accord.model.body import Body
 from accord.model.pact import MessageContents, SyncMessage
 from accord.provider.errors import InteractionError
@@ -25,7 +26,6 @@ from accord.provider.kinds import KindContext
 from accord.provider.results import InteractionResult, Outcome
 from accord.provider.transports.grpc import GrpcReply, GrpcTransport
 from accord.schemas.in_pact import schemas_for
-from accord.schemas.protobuf_generators import generate_protobuf
 from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
 
 _CONTENT_TYPE_KEYS = ("contenttype", "content-type")
