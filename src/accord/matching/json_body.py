@@ -16,11 +16,12 @@ from typing import Any
 from accord.errors import RuleError
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
-from accord.matching.rule_index import RuleIndex, RuleNode
+from accord.matching.rule_index import RuleIndex, RuleNode, rules_text
 from accord.matching.values import check, check_all, check_size, json_equal
 from accord.model.rules import Rule, RuleList
 
 _COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
+_ABSENT = object()
 
 
 class JsonComparison:
@@ -51,9 +52,10 @@ class JsonComparison:
         node: RuleNode | None = None,
     ) -> list[Mismatch]:
         node = node or self.rules.root()
-        if isinstance(expected, dict):
+        kind = type(expected)
+        if kind is dict or (kind is not list and isinstance(expected, dict)):
             self._map(expected, actual, location, node)
-        elif isinstance(expected, list):
+        elif kind is list or isinstance(expected, list):
             self._list(expected, actual, location, node)
         else:
             self._leaf(expected, actual, location, node)
@@ -138,9 +140,23 @@ class JsonComparison:
             else:
                 message = f"unexpected {_keys_text(extra)}; {_key_lists(expected, actual)}"
             self.fail(location, message, expected, actual)
+        children = node.children
         for key, value in expected.items():
-            if key in actual:
-                self.compare(value, actual[key], (*location, key), node.child(key))
+            got = actual.get(key, _ABSENT)
+            if got is _ABSENT:
+                continue
+            child = children.get(key) or node.child(key)
+            kind = type(value)
+            if kind is dict:
+                self._map(value, got, (*location, key), child)
+            elif kind is list:
+                self._list(value, got, (*location, key), child)
+            elif child.rules is None:  # a plain leaf, the most common value: inline
+                if type(got) is not kind or got != value:
+                    if not json_equal(value, got):
+                        self._leaf(value, got, (*location, key), child)
+            else:
+                self._leaf(value, got, (*location, key), child)
 
     def _each_value_like(
         self,
@@ -198,9 +214,15 @@ class JsonComparison:
         if walk_items and expected:
             first = expected[0]
             size = len(expected)
-            for index, item in enumerate(actual):
-                example = expected[index] if index < size else first
-                self.compare(example, item, (*location, index), node.child(index))
+            if self.rules.index_sensitive:
+                for index, item in enumerate(actual):
+                    example = expected[index] if index < size else first
+                    self.compare(example, item, (*location, index), node.child(index))
+            else:  # every item shares one rule node
+                child = node.child(0)
+                for index, item in enumerate(actual):
+                    example = expected[index] if index < size else first
+                    self.compare(example, item, (*location, index), child)
 
     def _strict_list(
         self, expected: list[Any], actual: list[Any], location: Location, node: RuleNode
@@ -228,7 +250,7 @@ class JsonComparison:
             if index >= len(expected):
                 continue
             example = expected[index]
-            variant_rules = RuleIndex(_rule_lists(variant.get("rules") or {}))
+            variant_rules = shared_index(_rule_lists(variant.get("rules") or {}))
             found = False
             for item in actual:
                 probe = JsonComparison(
@@ -297,7 +319,7 @@ def compare_json(
     return comparison.compare(expected, actual)
 
 
-_INDEXES: dict[tuple[tuple[str, str, str], ...], RuleIndex] = {}
+_INDEXES: dict[bytes, RuleIndex] = {}
 _INDEXES_KEPT = 256
 
 
@@ -309,8 +331,8 @@ def shared_index(rules: dict[str, RuleList] | None) -> RuleIndex:
     """
     if not rules:
         return RuleIndex(rules)
-    key = tuple(
-        (path, rule_list.combine, repr(rule_list.rules)) for path, rule_list in rules.items()
+    key = rules_text(
+        [(path, rule_list.combine, rule_list.rules) for path, rule_list in rules.items()]
     )
     index = _INDEXES.get(key)
     if index is None:
