@@ -172,6 +172,9 @@ def parse_pact(data: Any, *, source: str = "<pact>") -> Pact:
         raise at.fail(f"cannot be read as a pact ({type(exc).__name__}: {exc})") from exc
 
 
+_CONTAINERS = frozenset((dict, list))
+
+
 def _too_deep(data: Any, limit: int) -> str | None:
     """``None``, or the JSON path of a value nested deeper than ``limit`` levels.
 
@@ -181,18 +184,19 @@ def _too_deep(data: Any, limit: int) -> str | None:
     """
     if not isinstance(data, dict | list):
         return None
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    pop, push = stack.pop, stack.append
-    deepest = 0
-    while stack:
-        node, depth = pop()
+    # Level by level, with comprehensions over exact types (json.loads makes no
+    # subclasses): this runs on every pact, so it must cost little per value.
+    level: list[Any] = [data]
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
-            deepest = depth
             break
-        for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, dict | list) and child:
-                push((child, depth + 1))
-    if not deepest:
+        maps = [node for node in level if type(node) is dict]
+        arrays = [node for node in level if type(node) is not dict]
+        level = [c for m in maps for c in m.values() if type(c) in _CONTAINERS]
+        level += [c for a in arrays for c in a if type(c) in _CONTAINERS]
+    else:
         return None
     paths: list[tuple[Any, int, str]] = [(data, 1, "$")]
     while paths:
