@@ -91,6 +91,16 @@ def compile_value(value: Any, root: Location = ("$",)) -> Compiled:
 
 
 def _walk(value: Any, location: Location, out: Compiled) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # most values: nothing to convert, no terms inside
+    if kind is dict:
+        return {
+            str(key): item
+            if type(item) is str or type(item) is int or item is None
+            else _walk(item, (*location, str(key)), out)
+            for key, item in value.items()
+        }
     if not isinstance(value, Term) and is_native(value):
         if isinstance(value, bytes):
             return value  # binary content (a body, or a part under a contentType rule)

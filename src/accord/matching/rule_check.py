@@ -142,8 +142,22 @@ def check_generators(generators: Generators, where: str = "generators") -> None:
                 raise exc.at(place) from exc.__cause__
 
 
+_GOOD_GENERATORS: dict[bytes, None] = {}
+"""Generators (by their text) that passed; examples are made from the same ones again."""
+
+
 def check_generator(generator: Any) -> None:
     """One generator object. Unknown types are kept and never applied, so they pass."""
+    key = rules_text(generator)
+    if key in _GOOD_GENERATORS:
+        return
+    _check_generator(generator)
+    if len(_GOOD_GENERATORS) >= _PASSED_KEPT:
+        _GOOD_GENERATORS.pop(next(iter(_GOOD_GENERATORS)))
+    _GOOD_GENERATORS[key] = None
+
+
+def _check_generator(generator: Any) -> None:
     if not isinstance(generator, dict):
         raise RuleError(f"a generator must be an object, not {type(generator).__name__}")
     kind = generator.get("type")
