@@ -152,9 +152,8 @@ class JsonComparison:
             elif kind is list:
                 self._list(value, got, (*location, key), child)
             elif child.rules is None:  # a plain leaf, the most common value: inline
-                if type(got) is not kind or got != value:
-                    if not json_equal(value, got):
-                        self._leaf(value, got, (*location, key), child)
+                if (type(got) is not kind or got != value) and not json_equal(value, got):
+                    self._leaf(value, got, (*location, key), child)
             else:
                 self._leaf(value, got, (*location, key), child)
 

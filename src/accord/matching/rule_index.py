@@ -94,10 +94,10 @@ class RuleNode:
 
     __slots__ = (
         "_branches",
-        "children",
         "_index",
         "best",
         "checks",
+        "children",
         "combine",
         "exact",
         "location",
