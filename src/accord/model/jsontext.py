@@ -54,8 +54,8 @@ def _text(value: Any, newline: str) -> str:
                 text = "false"
             else:
                 text = _text(item, inner)
-            name = _encode_string(key) if type(key) is str else _encode_string(str(key))
-            parts.append(name + ": " + text)
+            name = _NAMES.get(key) or _name(key)
+            parts.append(name + text)
         return "{" + inner + ("," + inner).join(parts) + newline + "}"
     if kind is list:
         if not value:
@@ -75,6 +75,19 @@ def _text(value: Any, newline: str) -> str:
     if kind is float:
         return _float(value)
     return _other(value, newline)
+
+
+_NAMES: dict[str, str] = {}
+"""Encoded keys with their ``": "``: a pact repeats a few hundred names (``match``,
+``combine``, rule paths, content fields) hundreds of thousands of times."""
+_NAMES_KEPT = 50_000
+
+
+def _name(key: Any) -> str:
+    name = _encode_string(key if type(key) is str else str(key)) + ": "
+    if type(key) is str and len(_NAMES) < _NAMES_KEPT:
+        _NAMES[key] = name
+    return name
 
 
 def _other(value: Any, newline: str) -> str:
