@@ -31,6 +31,9 @@ def check_content(content: Any) -> None:
         _check_shape(content, "$", 0, set())  # finds the place and raises
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _shape_ok(value: Any, depth: int, active: set[int]) -> bool:
     """The quick first pass: no paths are built unless something is wrong."""
     kind = type(value)
@@ -44,7 +47,9 @@ def _shape_ok(value: Any, depth: int, active: set[int]) -> bool:
         return False
     active.add(id(value))
     for item in value.values() if isinstance(value, dict) else value:
-        if not _shape_ok(item, depth + 1, active):
+        while type(item) is Term:
+            item = item.value
+        if type(item) not in _LEAVES and not _shape_ok(item, depth + 1, active):
             return False
     active.discard(id(value))
     return True
