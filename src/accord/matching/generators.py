@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from accord.errors import RuleError
+from accord.matching.deadline import check_deadline
 from accord.matching.javadate import apply_date_expression, format_java_pattern
 from accord.matching.path import ANY_INDEX, STAR, Token, parse_path
 from accord.matching.rule_check import check_generator, check_generators
@@ -138,6 +139,7 @@ def generate_value(
     Raises :class:`~accord.errors.RuleError` for a generator whose settings are broken or
     over the caps in :mod:`accord.limits` (sizes up to ``MAX_GENERATED_SIZE``).
     """
+    check_deadline()  # the verifier's timeout covers generation too
     context = context or {}
     check_generator(generator)
     kind = generator.get("type")

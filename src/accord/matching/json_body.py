@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from accord.errors import RuleError
+from accord.matching.deadline import check_deadline
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
 from accord.matching.rule_index import RuleIndex, RuleNode, rules_text
@@ -51,6 +52,7 @@ class JsonComparison:
         location: Location = ("$",),
         node: RuleNode | None = None,
     ) -> list[Mismatch]:
+        check_deadline()  # the verifier's timeout covers matching too
         node = node or self.rules.root()
         kind = type(expected)
         if kind is dict or (kind is not list and isinstance(expected, dict)):

@@ -59,7 +59,7 @@ def _check_each(rules: MatchingRules, where: str) -> None:
 def check_rule(rule: Any, place: str, depth: int = 0) -> None:
     """One rule object; ``place`` is where it sits, for the message."""
     if depth > _MAX_RULE_DEPTH:
-        raise RuleError(f"rules nested more than {_MAX_RULE_DEPTH} deep", path=place)
+        raise RuleError(f"rules nested more than {_MAX_RULE_DEPTH} deep", path=_compact(place))
     if not isinstance(rule, dict):
         raise RuleError(f"a rule must be an object, not {type(rule).__name__}", path=place)
     name = rule_name(rule)
@@ -85,6 +85,17 @@ def check_rule(rule: Any, place: str, depth: int = 0) -> None:
                 check_rule(inner, f"{place} {name}[{index}]", depth + 1)
     except RuleError as exc:
         raise exc.at(place) from exc.__cause__
+
+
+def _compact(place: str) -> str:
+    """``place`` with runs of one step written once (``eachValue[0] x33``), to stay short."""
+    steps: list[tuple[str, int]] = []
+    for step in place.split(" "):
+        if steps and steps[-1][0] == step:
+            steps[-1] = (step, steps[-1][1] + 1)
+        else:
+            steps.append((step, 1))
+    return " ".join(step if count == 1 else f"{step} x{count}" for step, count in steps)
 
 
 def _check_date_format(rule: Rule, name: str) -> None:
