@@ -66,6 +66,7 @@ class JsonComparison:
     # -- leaves --------------------------------------------------------------------------
 
     def _leaf(self, expected: Any, actual: Any, location: Location, node: RuleNode) -> None:
+        check_deadline()  # a ruled leaf may run a regex; plain equal leaves never get here
         if node.rules is None:
             if not json_equal(expected, actual):
                 message = f"Expected {show_typed(actual)} to be equal to {show_typed(expected)}"
@@ -142,6 +143,7 @@ class JsonComparison:
             else:
                 message = f"unexpected {_keys_text(extra)}; {_key_lists(expected, actual)}"
             self.fail(location, message, expected, actual)
+        check_deadline()  # per map: the walk below calls _map/_list/_leaf without compare()
         children = node.children
         for key, value in expected.items():
             got = actual.get(key, _ABSENT)
