@@ -17,7 +17,7 @@ from accord.errors import RuleError
 from accord.matching.deadline import check_deadline
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
-from accord.matching.rule_index import RuleIndex, RuleNode, rules_text
+from accord.matching.rule_index import RuleIndex, RuleNode, forget_oldest, rules_text
 from accord.matching.values import check, check_all, check_size, json_equal
 from accord.model.rules import Rule, RuleList
 
@@ -340,7 +340,7 @@ def shared_index(rules: dict[str, RuleList] | None) -> RuleIndex:
     index = _INDEXES.get(key)
     if index is None:
         if len(_INDEXES) >= _INDEXES_KEPT:
-            _INDEXES.pop(next(iter(_INDEXES)))
+            forget_oldest(_INDEXES)
         index = _INDEXES[key] = RuleIndex(rules)
     return index
 

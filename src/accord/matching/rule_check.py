@@ -14,7 +14,7 @@ from typing import Any
 
 from accord.errors import RuleError
 from accord.limits import MAX_GENERATED_SIZE, MAX_RANDOM_INT_BITS
-from accord.matching.rule_index import rules_text
+from accord.matching.rule_index import forget_oldest, rules_text
 from accord.matching.values import CHECKS, compiled, integer_setting, rule_name, unknown_matcher
 from accord.model.rules import Generators, MatchingRules, Rule
 
@@ -45,7 +45,7 @@ def check_rules(rules: MatchingRules, where: str = "matchingRules") -> None:
         return
     _check_each(rules, where)
     if len(_PASSED) >= _PASSED_KEPT:
-        _PASSED.pop(next(iter(_PASSED)))
+        forget_oldest(_PASSED)
     _PASSED[key] = None
 
 
@@ -164,7 +164,7 @@ def check_generator(generator: Any) -> None:
         return
     _check_generator(generator)
     if len(_GOOD_GENERATORS) >= _PASSED_KEPT:
-        _GOOD_GENERATORS.pop(next(iter(_GOOD_GENERATORS)))
+        forget_oldest(_GOOD_GENERATORS)
     _GOOD_GENERATORS[key] = None
 
 

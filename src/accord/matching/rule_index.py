@@ -15,6 +15,7 @@ distinct shape.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,12 @@ def rules_text(rules: Any) -> bytes:
         return marshal.dumps(rules, 2)
     except ValueError:
         return b"repr:" + repr(rules).encode("utf-8", "surrogatepass")
+
+
+def forget_oldest(cache: dict[Any, Any]) -> None:
+    """Drop the oldest entry of a bounded cache; another thread may be doing the same."""
+    with contextlib.suppress(RuntimeError, StopIteration, KeyError):
+        cache.pop(next(iter(cache)), None)
 
 
 class _Branch:
