@@ -118,7 +118,7 @@ class JsonComparison:
         location: Location,
         node: RuleNode,
     ) -> None:
-        if len(expected) <= len(actual) and all(key in actual for key in expected):
+        if expected.keys() <= actual.keys():  # a subset test in C
             missing: list[str] = []
         else:
             missing = [key for key in expected if key not in actual]
