@@ -120,18 +120,19 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
             raise PactFileError(
                 f"not UTF-8 text (bad byte at offset {exc.start})", source=source
             ) from exc
-    try:
-        with collector_paused():
-            data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise PactFileError(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=source
-        ) from exc
-    except RecursionError as exc:
-        raise PactFileError("JSON nested too deeply", source=source) from exc
-    except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
-        raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
+    # One pause for decoding and building: the collector then looks at the new objects
+    # once, not once after each step.
     with collector_paused():
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise PactFileError(
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=source
+            ) from exc
+        except RecursionError as exc:
+            raise PactFileError("JSON nested too deeply", source=source) from exc
+        except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+            raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
         return parse_pact(data, source=source)
 
 
