@@ -29,8 +29,32 @@ def check_content(content: Any) -> None:
     pact is written (or as a ``RecursionError``), far from the line that declared it. What
     each value turns into is :func:`~accord._dsl.native.to_json_like`'s business.
     """
-    if isinstance(content, dict | list | tuple | Term):
-        _check_shape(content, "$", 0, set())
+    if isinstance(content, dict | list | tuple | Term) and not _shape_ok(content, 0, set()):
+        _check_shape(content, "$", 0, set())  # finds the place and raises
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _shape_ok(value: Any, depth: int, active: set[int]) -> bool:
+    """The quick first pass: no paths are built unless something is wrong."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return True
+    if isinstance(value, Term):
+        return _shape_ok(value.value, depth, active)
+    if not isinstance(value, dict | list | tuple):
+        return True
+    if depth >= MAX_JSON_DEPTH or id(value) in active:
+        return False
+    active.add(id(value))
+    for item in value.values() if isinstance(value, dict) else value:
+        while type(item) is Term:
+            item = item.value
+        if type(item) not in _LEAVES and not _shape_ok(item, depth + 1, active):
+            return False
+    active.discard(id(value))
+    return True
 
 
 def _check_shape(value: Any, path: str, depth: int, active: set[int]) -> None:

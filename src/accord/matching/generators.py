@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import random
 import re
 import string
@@ -31,7 +32,12 @@ from accord.model.rules import Generators
 CONSUMER = "consumer"
 PROVIDER = "provider"
 
-_rng = random.SystemRandom()
+_rng = random.Random()
+"""Example values are not secrets: a private Mersenne Twister, seeded from the OS, is fast
+(``SystemRandom`` makes a system call per number) and leaves the user's ``random`` state
+alone. A forked child (pytest-xdist, multiprocessing) reseeds, so siblings differ."""
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_rng.seed)
 _EXPRESSION = re.compile(r"\$\{([^}]+)\}")
 
 
