@@ -23,6 +23,7 @@ from accord.errors import (
     RemoteProviderError,
     SourceError,
 )
+from accord.http_client import Auth
 from accord.message import Message
 from accord.provider.events import (
     Event,
@@ -34,7 +35,6 @@ from accord.provider.events import (
     VerificationWarning,
 )
 from accord.provider.results import InteractionResult, Outcome, VerificationResult
-from accord.provider.sources import Auth
 from accord.provider.verifier import Verifier
 
 __all__ = [
