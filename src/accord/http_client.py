@@ -298,7 +298,7 @@ class HttpClient:
             connection.close()
             raise
         except (OSError, http.client.HTTPException) as exc:
-            connected = connection.sock is not None
+            connected = connection.reached
             connection.close()
             refused = isinstance(exc, ConnectionRefusedError)
             raise HttpError(
@@ -417,6 +417,8 @@ class _DeadlineSocket:
 
 class _DeadlineMixin:
     deadline: float | None = None
+    reached = False
+    """True once connected: a failure after that is not a failure to reach the server."""
     absolute: bool = False
     proxy_headers: dict[str, str] | None = None
     sock: Any
@@ -433,6 +435,7 @@ class _DeadlineMixin:
         sock.settimeout(left)
 
     def wrap(self) -> None:
+        self.reached = True
         self.sock = _DeadlineSocket(self.sock, self)
 
     def usable(self) -> bool:
