@@ -168,8 +168,9 @@ class Remote:
 class Recorder:
     """A reverse proxy in front of the broker that records each request's method, path and
     ``Authorization`` header, and can answer the first ``fail`` requests (of method ``only``
-    and to a path containing ``path_contains``, when given) with ``status``, or drop their connection unanswered when ``status`` is
-    ``"drop"`` (or answer everything with a fixed non-JSON page when ``upstream`` is None)."""
+    and to a path containing ``path_contains``, when given) with ``status``, or drop their
+    connection unanswered when ``status`` is ``"drop"`` (or answer everything with a fixed
+    non-JSON page when ``upstream`` is None)."""
 
     def __init__(
         self,

@@ -52,16 +52,18 @@ def test_verification_results_are_posted_once(
     order_pact(tmp_path, consumer, provider)
     assert cli("publish", str(tmp_path), "-a", "1.0.0", "--branch", "main").code == 0
 
-    with Recorder(
-        broker_url, fail=1, status="drop", only="POST", path_contains="verification-results"
-    ) as proxy:
-        with pytest.raises(BrokerError) as caught:
-            order_verifier(provider).verify(
-                broker=proxy.url,
-                selectors=[{"mainBranch": True}],
-                provider_version="2.0.0",
-                publish=True,
-            )
+    with (
+        Recorder(
+            broker_url, fail=1, status="drop", only="POST", path_contains="verification-results"
+        ) as proxy,
+        pytest.raises(BrokerError) as caught,
+    ):
+        order_verifier(provider).verify(
+            broker=proxy.url,
+            selectors=[{"mainBranch": True}],
+            provider_version="2.0.0",
+            publish=True,
+        )
 
     assert posts(proxy, "verification-results") == 1
     assert str(caught.value).startswith(f"POST {proxy.url}/")

@@ -83,9 +83,12 @@ def test_auth_from_the_official_cli_variables(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_an_answer_over_the_size_cap_is_refused() -> None:
-    with ScriptedServer() as server, HttpClient(max_bytes=10) as client:
-        with pytest.raises(HttpError) as caught:
-            client.request("GET", f"{server.url}/big")
+    with (
+        ScriptedServer() as server,
+        HttpClient(max_bytes=10) as client,
+        pytest.raises(HttpError) as caught,
+    ):
+        client.request("GET", f"{server.url}/big")
     assert caught.value.too_large
     assert str(caught.value) == f"GET {server.url}/big: the answer is over the 10-byte limit"
 

@@ -32,9 +32,7 @@ def test_a_post_is_sent_exactly_once(failure: int | str) -> None:
     message = str(caught.value)
     assert "\n" not in message
     if failure == "drop":
-        assert message == (
-            f"POST {url} failed: the server closed the connection without answering"
-        )
+        assert message == (f"POST {url} failed: the server closed the connection without answering")
         assert caught.value.status is None
     else:
         assert message == f"POST {url} answered HTTP {failure}: scripted {failure}"
