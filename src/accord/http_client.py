@@ -44,7 +44,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from accord.errors import HttpError
 
@@ -201,7 +201,12 @@ class HttpClient:
             content = jsonlib.dumps(json).encode()
             sent.setdefault("Content-Type", "application/json")
         sent.update(headers or {})
-        header = self.auth.header() if self.auth else None
+        parsed = _parse(url)
+        if parsed is None:
+            raise HttpError(f"{method} {url} failed: not an http(s) URL", method=method, url=url)
+        url = parsed.url
+        credentials = self.auth or parsed.credentials
+        header = credentials.header() if credentials else None
         if header and not any(k.lower() == "authorization" for k in sent):
             sent["Authorization"] = header
         cap = self.max_bytes if max_bytes is None else max_bytes
@@ -275,15 +280,22 @@ class HttpClient:
         limit: float,
         cap: int | None,
     ) -> Response:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        target = _parse(url)
+        if target is None:
             raise HttpError(f"{method} {url} failed: not an http(s) URL", method=method, url=url)
-        key = (parts.scheme, parts.netloc)
-        connection = self._checkout(key, parts.scheme, parts.netloc)
-        target = connection.target(parts)
+        key = (target.scheme, target.netloc)
+        connection = self._checkout(key, target.scheme, target.netloc)
+        path = (
+            f"{target.scheme}://{target.netloc}{target.path}"
+            if connection.absolute
+            else target.path
+        )
         connection.deadline = deadline
         try:
-            connection.request(method, target, content, headers)
+            if connection.sock is None:
+                connection.connect()
+            connection.hold_head = bool(content)
+            connection.request(method, path, content, headers)
             raw = connection.getresponse()
             body = _read(raw, cap, method, url)
         except TimeoutError as exc:
@@ -434,6 +446,20 @@ class _DeadlineMixin:
             raise TimeoutError("deadline passed")
         sock.settimeout(left)
 
+    hold_head = False
+    """Set for a request with a body: its header block waits for the body (see :meth:`send`)."""
+    _held: bytes | None = None
+
+    def send(self, data: Any) -> None:
+        """``http.client`` writes the header block and the body separately; sent together,
+        the server reads the whole request at once, one wake-up instead of two."""
+        if self.hold_head and self._held is None and isinstance(data, bytes):
+            self._held = data
+            return
+        if self._held is not None:
+            data, self._held, self.hold_head = self._held + bytes(data), None, False
+        super().send(data)  # type: ignore[misc]
+
     def wrap(self) -> None:
         self.reached = True
         self.sock = _DeadlineSocket(self.sock, self)
@@ -449,12 +475,6 @@ class _DeadlineMixin:
         except (OSError, ValueError):
             return False
         return not readable
-
-    def target(self, parts: Any) -> str:
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        if self.absolute:
-            return f"{parts.scheme}://{parts.netloc}{path}"
-        return path
 
     def connect_timeout(self) -> float | None:
         if self.deadline is None:
@@ -488,6 +508,8 @@ _Connection = _HTTPConnection | _HTTPSConnection
 
 
 def _read(raw: http.client.HTTPResponse, cap: int | None, method: str, url: str) -> bytes:
+    if raw.length is not None and (cap is None or raw.length <= cap):
+        return raw.read()  # the common case: a stated length within the cap, one read
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -504,6 +526,35 @@ def _read(raw: http.client.HTTPResponse, cap: int | None, method: str, url: str)
                 too_large=True,
             )
         chunks.append(chunk)
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A URL taken apart once: where to connect, what to ask for, credentials it carried."""
+
+    url: str
+    """The URL without credentials, so no message shows them."""
+    scheme: str
+    netloc: str
+    path: str
+    credentials: Auth | None
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(url: str) -> _Target | None:
+    """``None`` for anything but an absolute http(s) URL; ``user:pw@`` becomes basic auth."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    netloc = parts.netloc
+    credentials = None
+    if "@" in netloc:
+        netloc = netloc.rsplit("@", 1)[-1]
+        url = parts._replace(netloc=netloc).geturl()
+        user = unquote(parts.username or "")
+        credentials = Auth(None, user, unquote(parts.password or ""))
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return _Target(url, parts.scheme, netloc, path, credentials)
 
 
 # -- proxies, as urllib reads them from the environment ---------------------------------

@@ -1,7 +1,8 @@
 """A real loopback HTTP/1.1 server that answers from a script and counts what arrives.
 
 ``script`` maps a method to the answers for its successive requests: a status code, or
-``"drop"`` (read the request, then close the connection without a word). Once a method's
+``"drop"`` (read the request, then close the connection without a word). With ``tls`` (a
+server-side SSL context) it speaks HTTPS. Once a method's
 script runs out, it answers 200 with a JSON body. Every request is counted by method, and
 every TCP connection is counted, so tests can say exactly what reached the server.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import ssl
 import threading
 from collections import Counter
 from typing import Any
@@ -22,6 +24,7 @@ class ScriptedServer:
         *,
         headers: dict[str, str] | None = None,
         close_after_each: bool = False,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.script = {method: list(steps) for method, steps in (script or {}).items()}
         self.calls: Counter[str] = Counter()
@@ -78,7 +81,11 @@ class ScriptedServer:
                 owner.closed.set()  # the connection is closed on the server's side now
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> ScriptedServer:

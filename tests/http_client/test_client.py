@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,32 @@ def test_http_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_not_an_http_url_is_a_clear_error() -> None:
     with pytest.raises(HttpError, match=r"^GET ftp://x/y failed: not an http\(s\) URL$"):
         HttpClient().request("GET", "ftp://x/y")
+
+
+def test_credentials_in_the_url_are_basic_auth_and_never_shown() -> None:
+    with ScriptedServer({"GET": [500]}) as server:
+        url = server.url.replace("http://", "http://ci:s%40cret@") + "/pact"
+        response = HttpClient().request("GET", url)
+        with pytest.raises(HttpError) as caught:
+            response.raise_for_status()
+    assert server.authorizations == ["Basic " + base64.b64encode(b"ci:s@cret").decode()]
+    assert "s%40cret" not in str(caught.value) and "ci:" not in str(caught.value)
+    assert str(caught.value).startswith(f"GET {server.url}/pact answered HTTP 500")
+
+
+def test_https_with_kept_alive_connections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # the default context trusts it
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    with ScriptedServer(tls=context) as server, HttpClient() as client:
+        assert server.url.startswith("https://")
+        for n in range(3):
+            client.request("POST", server.url, json={"n": n}).raise_for_status()
+    assert (server.calls["POST"], server.connections) == (3, 1)
