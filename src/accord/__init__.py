@@ -3,8 +3,8 @@
 The public face is small: :class:`Pact` for consumers, :class:`Verifier` for providers,
 :class:`Message` for what flows between them, the :mod:`match` and :mod:`generate`
 vocabularies, the errors a caller may catch, the events a reporter listens to, :class:`Auth`
-for pact URLs and :class:`BrokerClient` for a Pact Broker. Everything else lives in
-modules that are not part of this list and may change.
+(credentials for pact URLs and brokers) and :class:`BrokerClient` for a Pact Broker.
+Everything else lives in modules that are not part of this list and may change.
 """
 
 from accord import generate, match
