@@ -1,52 +1,25 @@
-"""The core's one HTTP client: pact URLs, the broker, message and state-change endpoints.
-
-Every request accord makes itself (as opposed to replaying a pact's request with httpx, see
-:mod:`accord.provider.transports.http_replay`) goes through :class:`HttpClient`, so they all
-share one policy:
-
-* **Credentials:** one :class:`Auth` (bearer token, or username and password).
-* **One deadline:** ``timeout`` bounds the whole exchange, retries included, not each read:
-  a server that trickles a byte at a time cannot hold a run forever. Answers can be capped
-  in size (``max_bytes``).
-* **Retries only where repeating is harmless:** idempotent methods (GET, HEAD, PUT, DELETE,
-  OPTIONS) are tried again after a connection failure or a 502/503/504 answer, honouring
-  ``Retry-After`` within bounds. A POST is sent at most once: repeating one could record a
-  verification result or a deployment twice.
-* **One error:** every failure is an :class:`~accord.errors.HttpError` whose one-line message
-  names the method, the URL and the cause.
-* **Kept-alive connections:** the standard library's ``http.client`` on pooled connections,
-  several times cheaper per call than a general client, which matters for the hundreds of
-  state-change POSTs of a verification run. A connection the server closed while it was
-  idle is noticed *before* a request is written to it, so nothing needs resending.
-
-The standard library (not httpx) keeps ``import accord`` light and these fixed-shape calls
-fast; :meth:`HttpClient.arequest` runs the same code on a worker thread so an ``async``
-caller's loop (which may be serving the provider) stays free.
-"""
+"""The client: one policy for credentials, deadlines, retries, redirects and errors."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import email.utils
 import functools
 import http.client
-import io
 import json as jsonlib
-import os
-import select
 import socket
 import ssl
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from accord.errors import HttpError
+from accord.http_client.auth import Auth
+from accord.http_client.connections import Connection, open_connection, read_body
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 """Methods whose repetition has the same effect as one request (RFC 9110 §9.2.2)."""
@@ -57,47 +30,6 @@ MAX_RETRY_WAIT = 10.0
 MAX_REDIRECTS = 5
 
 _NO_BODY = object()
-
-
-@dataclass(frozen=True, slots=True)
-class Auth:
-    """Credentials for a broker or a pact URL: a bearer token, or a username and password.
-
-    The same type serves the broker client, pact URLs and the CLI, so credentials are given
-    once. :meth:`from_env` reads the variables the official Pact CLIs read.
-    """
-
-    token: str | None = None
-    username: str | None = None
-    password: str | None = None
-
-    def header(self) -> str | None:
-        """The ``Authorization`` header value (a token wins over a username)."""
-        if self.token:
-            return f"Bearer {self.token}"
-        if self.username is not None:
-            raw = f"{self.username}:{self.password or ''}".encode()
-            return "Basic " + base64.b64encode(raw).decode("ascii")
-        return None
-
-    @classmethod
-    def from_env(
-        cls,
-        *,
-        token: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> Auth | None:
-        """Arguments first, else ``PACT_BROKER_TOKEN`` / ``PACT_BROKER_USERNAME`` and
-        ``PACT_BROKER_PASSWORD``; ``None`` when neither gives credentials."""
-        env = os.environ if environ is None else environ
-        token = token or env.get("PACT_BROKER_TOKEN") or None
-        username = username or env.get("PACT_BROKER_USERNAME") or None
-        password = password or env.get("PACT_BROKER_PASSWORD") or None
-        if token or username:
-            return cls(token, username, password)
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +103,7 @@ class HttpClient:
         self.max_bytes = max_bytes
         self.headers = dict(headers or {})
         self._sleep = sleep
-        self._idle: dict[tuple[str, str], list[_Connection]] = {}
+        self._idle: dict[tuple[str, str], list[Connection]] = {}
         self._lock = threading.Lock()
         self._tls: ssl.SSLContext | None = None
 
@@ -297,7 +229,7 @@ class HttpClient:
             connection.hold_head = bool(content)
             connection.request(method, path, content, headers)
             raw = connection.getresponse()
-            body = _read(raw, cap, method, url)
+            body = read_body(raw, cap, method, url)
         except TimeoutError as exc:
             connection.close()
             raise HttpError(
@@ -348,7 +280,7 @@ class HttpClient:
 
     # -- the connection pool ---------------------------------------------------------------
 
-    def _checkout(self, key: tuple[str, str], scheme: str, netloc: str) -> _Connection:
+    def _checkout(self, key: tuple[str, str], scheme: str, netloc: str) -> Connection:
         with self._lock:
             idle = self._idle.get(key)
             while idle:
@@ -358,174 +290,15 @@ class HttpClient:
                 connection.close()
         return self._connect(scheme, netloc)
 
-    def _checkin(self, key: tuple[str, str], connection: _Connection) -> None:
+    def _checkin(self, key: tuple[str, str], connection: Connection) -> None:
         connection.deadline = None
         with self._lock:
             self._idle.setdefault(key, []).append(connection)
 
-    def _connect(self, scheme: str, netloc: str) -> _Connection:
-        proxy = _proxy_for(scheme, netloc)
-        if scheme == "https":
-            if self._tls is None:
-                self._tls = ssl.create_default_context()
-            if proxy is not None:
-                connection: _Connection = _HTTPSConnection(proxy.netloc, context=self._tls)
-                connection.set_tunnel(netloc, headers=proxy.headers)
-            else:
-                connection = _HTTPSConnection(netloc, context=self._tls)
-        elif proxy is not None:
-            connection = _HTTPConnection(proxy.netloc)
-            connection.absolute = True
-            connection.proxy_headers = proxy.headers
-        else:
-            connection = _HTTPConnection(netloc)
-        return connection
-
-
-# -- connections that keep one deadline -----------------------------------------------------
-
-
-class _DeadlineReader(io.RawIOBase):
-    """Socket reads that share the request's deadline: each read may only wait for what is
-    left of it, so a trickle of single bytes still ends on time."""
-
-    def __init__(self, sock: socket.socket, owner: _DeadlineMixin) -> None:
-        # The socket's own unbuffered file: it counts as an open file of the socket, so
-        # closing the connection leaves the descriptor open until this answer is read.
-        self._raw = sock.makefile("rb", buffering=0)
-        self._sock = sock
-        self._owner = owner
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        self._owner.arm(self._sock)
-        return self._raw.readinto(buffer)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-class _DeadlineSocket:
-    """A connected socket whose ``makefile`` (what ``http.client`` reads through) obeys the
-    deadline; everything else is the socket's own."""
-
-    def __init__(self, sock: socket.socket, owner: _DeadlineMixin) -> None:
-        self._sock = sock
-        self._owner = owner
-
-    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self._sock, self._owner))
-
-    def sendall(self, data: Any) -> None:
-        self._owner.arm(self._sock)
-        self._sock.sendall(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._sock, name)
-
-
-class _DeadlineMixin:
-    deadline: float | None = None
-    reached = False
-    """True once connected: a failure after that is not a failure to reach the server."""
-    absolute: bool = False
-    proxy_headers: dict[str, str] | None = None
-    sock: Any
-    host: str
-    port: int
-
-    def arm(self, sock: socket.socket) -> None:
-        if self.deadline is None:
-            sock.settimeout(None)
-            return
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("deadline passed")
-        sock.settimeout(left)
-
-    hold_head = False
-    """Set for a request with a body: its header block waits for the body (see :meth:`send`)."""
-    _held: bytes | None = None
-
-    def send(self, data: Any) -> None:
-        """``http.client`` writes the header block and the body separately; sent together,
-        the server reads the whole request at once, one wake-up instead of two."""
-        if self.hold_head and self._held is None and isinstance(data, bytes):
-            self._held = data
-            return
-        if self._held is not None:
-            data, self._held, self.hold_head = self._held + bytes(data), None, False
-        super().send(data)  # type: ignore[misc]
-
-    def wrap(self) -> None:
-        self.reached = True
-        self.sock = _DeadlineSocket(self.sock, self)
-
-    def usable(self) -> bool:
-        """False when an idle kept-alive connection was closed by the server (it is then
-        readable: an EOF, or bytes nobody asked for); checked before writing a request."""
-        sock = getattr(self.sock, "_sock", None)
-        if sock is None:
-            return False
-        try:
-            readable, _, _ = select.select([sock], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return not readable
-
-    def connect_timeout(self) -> float | None:
-        if self.deadline is None:
-            return None
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("deadline passed")
-        return left
-
-
-class _HTTPConnection(_DeadlineMixin, http.client.HTTPConnection):
-    def connect(self) -> None:
-        self.timeout = self.connect_timeout()
-        super().connect()
-        self.wrap()
-
-    def putrequest(self, method: str, url: str, *args: Any, **kwargs: Any) -> None:
-        super().putrequest(method, url, *args, **kwargs)
-        for name, value in (self.proxy_headers or {}).items():
-            self.putheader(name, value)
-
-
-class _HTTPSConnection(_DeadlineMixin, http.client.HTTPSConnection):
-    def connect(self) -> None:
-        self.timeout = self.connect_timeout()
-        super().connect()
-        self.wrap()
-
-
-_Connection = _HTTPConnection | _HTTPSConnection
-
-
-def _read(raw: http.client.HTTPResponse, cap: int | None, method: str, url: str) -> bytes:
-    if raw.length is not None and (cap is None or raw.length <= cap):
-        return raw.read()  # the common case: a stated length within the cap, one read
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = raw.read1(65536)
-        if not chunk:
-            raw.close()  # read to the end: marks the kept-alive connection ready for more
-            return b"".join(chunks)
-        size += len(chunk)
-        if cap is not None and size > cap:
-            raise HttpError(
-                f"{method} {url}: the answer is over the {cap}-byte limit",
-                method=method,
-                url=url,
-                too_large=True,
-            )
-        chunks.append(chunk)
+    def _connect(self, scheme: str, netloc: str) -> Connection:
+        if scheme == "https" and self._tls is None:
+            self._tls = ssl.create_default_context()
+        return open_connection(scheme, netloc, self._tls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,28 +328,6 @@ def _parse(url: str) -> _Target | None:
         credentials = Auth(None, user, unquote(parts.password or ""))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return _Target(url, parts.scheme, netloc, path, credentials)
-
-
-# -- proxies, as urllib reads them from the environment ---------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Proxy:
-    netloc: str
-    headers: dict[str, str]
-
-
-def _proxy_for(scheme: str, netloc: str) -> _Proxy | None:
-    """The ``HTTP(S)_PROXY`` for this URL unless ``NO_PROXY`` exempts its host."""
-    proxy = urllib.request.getproxies().get(scheme)
-    if not proxy or urllib.request.proxy_bypass(netloc.rsplit("@", 1)[-1]):
-        return None
-    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
-    headers: dict[str, str] = {}
-    if parts.username is not None:
-        raw = f"{parts.username}:{parts.password or ''}".encode()
-        headers["Proxy-Authorization"] = "Basic " + base64.b64encode(raw).decode("ascii")
-    return _Proxy(parts.netloc.rsplit("@", 1)[-1], headers)
 
 
 # -- wording -----------------------------------------------------------------------------
