@@ -145,10 +145,6 @@ class EventLoopError(AccordError, RuntimeError):
     """A blocking call was made inside a running event loop; the message names the async one."""
 
 
-class MissingExtra(AccordError, ImportError):
-    """An optional feature needs a package that is not installed; the message says which."""
-
-
 class RuleError(AccordError, ValueError):
     """A matching rule or generator in a pact cannot be applied safely.
 

@@ -204,7 +204,7 @@ def _rule_problem(rule: Rule) -> str | None:
     try:
         check_rule(rule, "")
     except AccordError as exc:
-        return str(exc)
+        return str(exc).strip()  # a nested place starts with a space: " variants[0]: ..."
     return None
 
 

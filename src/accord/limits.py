@@ -2,7 +2,7 @@
 
 A pact comes from another team, or from anyone allowed to publish to a broker. These caps
 keep one hostile or broken file from hanging a run, exhausting memory or the stack. Each is
-far above what a real contract needs; ``docs/trust-model-verifier.md`` explains them.
+far above what a real contract needs; ``docs/trust-model.md`` explains them.
 """
 
 from __future__ import annotations

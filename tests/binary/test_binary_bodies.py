@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from accord.matching import compare_message, compare_request, compare_response
-from accord.matching.body import compare_bodies
+from accord.matching.bodies import compare_bodies
 from accord.model.body import Body
 from accord.model.pact import (
     AsyncMessage,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from accord.errors import AccordError, MissingExtraError
-from accord.matching.body import compare_bodies
+from accord.matching.bodies import compare_bodies
 from accord.model.body import Body
 from accord.model.rules import MatchingRules
 from accord.schemas import AvroSchema, GivenSchemas, ProtoSchema

@@ -10,6 +10,7 @@ from accord.matching.bodies import (
     BodyContext,
     BodyFormat,
     BodyRules,
+    compare_bodies,
     format_for,
     formats,
     register,
@@ -17,7 +18,6 @@ from accord.matching.bodies import (
 )
 from accord.matching.bodies import registry as registry_module
 from accord.matching.bodies.kafka_framing import schema_id, unframe, unframe_protobuf
-from accord.matching.body import compare_bodies
 from accord.matching.mismatch import Mismatch
 from accord.model.body import Body
 from accord.model.rules import MatchingRules

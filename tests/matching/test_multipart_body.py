@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 from accord.matching import Mismatch
-from accord.matching.body import compare_bodies
+from accord.matching.bodies import compare_bodies
 from accord.model import Body, MatchingRules
 
 MIXED = "multipart/mixed; boundary=XyZ"

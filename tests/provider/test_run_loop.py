@@ -93,7 +93,7 @@ def test_system_exit_from_user_code_is_that_interactions_error() -> None:
     first, second = verifier.verify(two_messages()).results
     assert first.outcome is Outcome.ERROR
     assert first.error is not None and first.error.startswith(
-        "producer for 'first' raised SystemExit: 3"
+        "producer for 'first' raised UserExit: called sys.exit(3) (at test_run_loop.py:"
     )
     assert second.outcome is Outcome.PASSED
 

@@ -7,6 +7,7 @@ and the generators keyed by body path, which is what a pact file stores.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +91,26 @@ def compile_value(value: Any, root: Location = ("$",)) -> Compiled:
     return out
 
 
+_LEAVES = frozenset({str, int, bool, type(None)})
+"""Types that are already JSON and hold no terms: returned as they are, with no call."""
+
+
 def _walk(value: Any, location: Location, out: Compiled) -> Any:
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is dict:
+        return {
+            str(key): item if type(item) in _LEAVES else _walk(item, (*location, str(key)), out)
+            for key, item in value.items()
+        }
+    if kind is list:
+        return [
+            item if type(item) in _LEAVES else _walk(item, (*location, index), out)
+            for index, item in enumerate(value)
+        ]
+    if kind is float and math.isfinite(value):
+        return value
     if not isinstance(value, Term) and is_native(value):
         if isinstance(value, bytes):
             return value  # binary content (a body, or a part under a contentType rule)
@@ -104,7 +124,8 @@ def _walk(value: Any, location: Location, out: Compiled) -> Any:
         if value.repeat is not None:
             item = _walk(value.value, (*location, ANY_INDEX), out)
             return [item] * value.repeat
-        return _walk(value.value, location, out)
+        inner = value.value
+        return inner if type(inner) in _LEAVES else _walk(inner, location, out)
     if isinstance(value, dict):
         return {str(k): _walk(v, (*location, str(k)), out) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -11,6 +11,7 @@ from types import ModuleType
 from accord._version import __version__
 from accord.cli import inspect_cmd, verify_cmd
 from accord.errors import AccordError
+from accord.provider.safe_text import encodable
 
 COMMANDS = [inspect_cmd, verify_cmd]
 
@@ -48,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args)
     except AccordError as exc:
-        print(f"accord: error: {exc}", file=sys.stderr)
+        # The message may quote a pact (a name, a path): escape what the terminal can't show.
+        text = encodable(f"accord: error: {exc}", getattr(sys.stderr, "encoding", None))
+        print(text, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("accord: interrupted", file=sys.stderr)

@@ -8,7 +8,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from accord.cli.client_cmd import add_broker_options, broker_client
 from accord.cli.output import Painter, painter_for
@@ -19,12 +19,14 @@ from accord.provider.events import (
     InteractionFinished,
     Listener,
     ResultsPublished,
+    SourceUnloaded,
     VerificationFinished,
     VerificationStarted,
     VerificationWarning,
 )
 from accord.provider.reports import JsonReport, JUnitReport, ReportFile
 from accord.provider.results import Outcome
+from accord.provider.safe_text import encodable
 from accord.provider.verifier import Verifier
 
 
@@ -34,8 +36,10 @@ def register(sub: Any) -> None:
         help="verify a provider against pact files, directories or URLs",
         description="Verify every interaction in the pacts (HTTP, asynchronous and "
         "synchronous messages) against the provider. Exit status 0 when everything passed "
-        "(pending failures allowed), 1 when a contract failed, 2 when verification could "
-        "not run (bad arguments, an unreadable source, no pact for the provider).",
+        "(pending failures allowed), 1 when a contract failed (including an interaction "
+        "whose pact has a broken rule, or whose producer failed), 2 when verification "
+        "could not run fully (bad arguments, an unreadable source, no pact for the "
+        "provider; the pacts that could be read are still verified and reported).",
     )
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help="pact file, dir or URL")
     parser.add_argument("--provider", required=True, help="the provider's name")
@@ -85,7 +89,13 @@ def register(sub: Any) -> None:
     )
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     run_opts = parser.add_argument_group("running")
-    run_opts.add_argument("--timeout", type=float, default=30.0, help="seconds per call (30)")
+    run_opts.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        help="seconds for each call into the provider, and for each step of matching and "
+        "generation (30)",
+    )
     run_opts.add_argument(
         "--missing-state",
         choices=["fail", "warn"],
@@ -144,18 +154,35 @@ def load_app(spec: str) -> Verifier:
 
 
 class ConsoleReporter:
-    """Prints each interaction as it finishes: progress for long runs, reasons at once."""
+    """Prints each interaction as it finishes: progress for long runs, reasons at once.
 
-    def __init__(self, paint: Painter, verbose: bool) -> None:
+    Names, reasons and values come from pacts and producers: each is escaped for the
+    stream (:func:`~accord.provider.safe_text.encodable`) *before* it is coloured, so a
+    lone surrogate cannot crash the run and an escape sequence cannot rewrite the terminal.
+    """
+
+    def __init__(self, paint: Painter, verbose: bool, stream: TextIO | None = None) -> None:
         self.paint = paint
         self.verbose = verbose
+        self.stream = stream
+
+    def _text(self, text: str) -> str:
+        stream = self.stream or sys.stdout
+        return encodable(text, getattr(stream, "encoding", None))
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.stream or sys.stdout)
 
     def __call__(self, event: Event) -> None:
-        paint = self.paint
+        paint, text, out = self.paint, self._text, self._print
         if isinstance(event, VerificationStarted):
-            print(paint(f"Verifying {event.provider}: {event.interactions} interactions", "bold"))
+            out(
+                paint(
+                    text(f"Verifying {event.provider}: {event.interactions} interactions"), "bold"
+                )
+            )
         elif isinstance(event, VerificationWarning):
-            print(paint(f"  warning: {event.message}", "yellow"))
+            out(paint(text(f"  warning: {event.message}"), "yellow"))
         elif isinstance(event, InteractionFinished):
             r = event.result
             if r.outcome is Outcome.PASSED:
@@ -166,26 +193,29 @@ class ConsoleReporter:
                 mark = paint("FAIL", "red")
             given = f" given {', '.join(repr(s) for s in r.states)}" if r.states else ""
             kind = f" ({r.kind})"
-            print(f"  {mark} {r.consumer}: {r.description!r}{paint(given + kind, 'dim')}")
+            name = text(f"{r.consumer}: {r.description!r}")
+            out(f"  {mark} {name}{paint(text(given + kind), 'dim')}")
             for line in r.comment_lines():
-                print(paint(f"       {line}", "dim"))
+                out(paint(text(f"       {line}"), "dim"))
             if r.outcome is not Outcome.PASSED:
                 if r.error:
-                    print(f"       {paint(r.error, 'red')}")
+                    out(f"       {paint(text(r.error), 'red')}")
                 for mismatch in r.mismatches:
-                    print(f"       {mismatch}")
+                    out(text(f"       {mismatch}"))
             for warning in r.warnings:
-                print(paint(f"       warning: {warning}", "yellow"))
+                out(paint(text(f"       warning: {warning}"), "yellow"))
             if self.verbose:
                 for notice in r.notices:
-                    print(paint(f"       note: {notice}", "dim"))
+                    out(paint(text(f"       note: {notice}"), "dim"))
+        elif isinstance(event, SourceUnloaded):
+            out(paint(text(f"  ERROR could not load a pact: {event.failure.error}"), "red"))
         elif isinstance(event, ResultsPublished):
-            print(paint(f"  {event.published.describe()}", "bold"))
+            out(paint(text(f"  {event.published.describe()}"), "bold"))
         elif isinstance(event, VerificationFinished):
             result = event.result
             if result.interrupted:
-                print(paint("  interrupted: the remaining interactions were not verified", "red"))
-            print(paint(result.summary(), "green" if result.ok else "red"))
+                out(paint("  interrupted: the remaining interactions were not verified", "red"))
+            out(paint(result.summary(), "green" if result.ok else "red"))
 
 
 def _selectors(raw: list[str]) -> list[dict[str, Any]]:
@@ -302,4 +332,6 @@ def _verify(verifier: Verifier, args: argparse.Namespace, headers: dict[str, str
         include_wip_since=args.include_wip_pacts_since,
         build_url=args.build_url,
     )
+    if not result.complete:
+        return 2  # a source could not be loaded: no verdict on everything
     return 0 if result.ok else 1

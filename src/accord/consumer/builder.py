@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from accord._dsl.native import to_json_value
 from accord._dsl.term import Compiled, Term, compile_value
+from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError
 from accord.limits import MAX_JSON_DEPTH
 from accord.model.body import Body, is_json_type
-from accord.model.pact import AsyncMessage, MessageContents, ProviderState
+from accord.model.pact import AsyncMessage, MessageContents
 from accord.model.rules import Generators, MatchingRules
 
 
@@ -27,8 +29,32 @@ def check_content(content: Any) -> None:
     pact is written (or as a ``RecursionError``), far from the line that declared it. What
     each value turns into is :func:`~accord._dsl.native.to_json_like`'s business.
     """
-    if isinstance(content, dict | list | tuple | Term):
-        _check_shape(content, "$", 0, set())
+    if isinstance(content, dict | list | tuple | Term) and not _shape_ok(content, 0, set()):
+        _check_shape(content, "$", 0, set())  # finds the place and raises
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _shape_ok(value: Any, depth: int, active: set[int]) -> bool:
+    """The quick first pass: no paths are built unless something is wrong."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return True
+    if isinstance(value, Term):
+        return _shape_ok(value.value, depth, active)
+    if not isinstance(value, dict | list | tuple):
+        return True
+    if depth >= MAX_JSON_DEPTH or id(value) in active:
+        return False
+    active.add(id(value))
+    for item in value.values() if isinstance(value, dict) else value:
+        while type(item) is Term:
+            item = item.value
+        if type(item) not in _LEAVES and not _shape_ok(item, depth + 1, active):
+            return False
+    active.discard(id(value))
+    return True
 
 
 def _check_shape(value: Any, path: str, depth: int, active: set[int]) -> None:
@@ -83,6 +109,15 @@ def message_contents(
                 rules.add("body", path, rule_list.rules, rule_list.combine)
             for path, generator in compiled.generators.items():
                 generators.add("body", path, generator)
+    plain = compile_metadata(metadata, rules, generators)
+    return MessageContents(body, plain, rules, generators)
+
+
+def compile_metadata(
+    metadata: Mapping[str, Any], rules: MatchingRules, generators: Generators
+) -> dict[str, Any]:
+    """Metadata values as plain JSON, their matchers and generators added under
+    ``metadata`` (message metadata and gRPC metadata alike)."""
     plain: dict[str, Any] = {}
     for key, value in metadata.items():
         if isinstance(value, Term):
@@ -95,32 +130,20 @@ def message_contents(
                 generators.add("metadata", key, compiled.generators["$"])
         else:
             plain[key] = to_json_value(value, f"metadata {key!r}")
-    return MessageContents(body, plain, rules, generators)
+    return plain
 
 
-class MessageBuilder:
+class MessageBuilder(InteractionBuilder):
     """Describes one asynchronous message the consumer expects to receive."""
 
+    kind = "a message"
+
     def __init__(self, description: str) -> None:
-        if not description or not isinstance(description, str):
-            raise MatcherError("a message needs a non-empty description")
-        self.description = description
-        self._states: list[ProviderState] = []
+        super().__init__(description)
         self._content: Any = None
         self._content_type: str | None = None
         self._compiled: Compiled | None = None
         self._metadata: dict[str, Any] = {}
-        self._key: str | None = None
-        self._pending = False
-        self._comments: dict[str, Any] = {}
-
-    def given(
-        self, state: str, params: dict[str, Any] | None = None, **kwargs: Any
-    ) -> MessageBuilder:
-        """A provider state the message depends on; parameters as a dict or keywords."""
-        merged = {**(params or {}), **kwargs}
-        self._states.append(ProviderState(state, merged))
-        return self
 
     def with_content(self, content: Any, content_type: str | None = None) -> MessageBuilder:
         """The message body: JSON (with matchers), ``str`` text or ``bytes``.
@@ -151,26 +174,6 @@ class MessageBuilder:
                 self._metadata[key] = value
             else:
                 self._metadata[key] = to_json_value(value, f"metadata {key!r}")
-        return self
-
-    def with_key(self, key: str) -> MessageBuilder:
-        """A V4 interaction key; by default one is derived from description and states."""
-        self._key = key
-        return self
-
-    def pending(self, pending: bool = True) -> MessageBuilder:
-        """Mark the interaction pending: its failures will not fail a provider build."""
-        self._pending = pending
-        return self
-
-    def comment(self, text: str) -> MessageBuilder:
-        """A V4 comment, shown when the interaction is verified."""
-        self._comments.setdefault("text", []).append(text)
-        return self
-
-    def test_name(self, name: str) -> MessageBuilder:
-        """The consumer test that defines this interaction (a V4 comment)."""
-        self._comments["testname"] = name
         return self
 
     def build(self) -> AsyncMessage:

@@ -17,9 +17,11 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from accord._dsl.term import Term, compile_value
+from accord.consumer.builder import compile_metadata
+from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError, SchemaError
 from accord.model.body import Body
-from accord.model.pact import MessageContents, ProviderState, SyncMessage
+from accord.model.pact import MessageContents, SyncMessage
 from accord.model.rules import Generators, MatchingRules
 from accord.schemas.plugin_shapes import (
     grpc_plugin_config,
@@ -80,39 +82,20 @@ def protobuf_contents(
         rules.add("body", path, rule_list.rules, rule_list.combine)
     for path, generator in compiled.generators.items():
         generators.add("body", path, generator)
-    plain = _metadata(metadata, rules, generators)
+    plain = compile_metadata(metadata, rules, generators)
     plain.setdefault("contentType", metadata_content_type(message))
     body = Body(data, protobuf_content_type(message), "BINARY")
     return MessageContents(body, plain, rules, generators), compiled.example
 
 
-def _metadata(
-    metadata: Mapping[str, Any], rules: MatchingRules, generators: Generators
-) -> dict[str, Any]:
-    """gRPC metadata (matchers allowed) as plain values plus ``metadata`` rules."""
-    plain: dict[str, Any] = {}
-    for key, value in metadata.items():
-        if isinstance(value, Term):
-            compiled = compile_value(value)
-            plain[key] = compiled.example
-            own = compiled.rules.get("$")
-            if own is not None:
-                rules.add("metadata", key, own.rules, own.combine)
-            if "$" in compiled.generators:
-                generators.add("metadata", key, compiled.generators["$"])
-        else:
-            plain[key] = value
-    return plain
-
-
-class GrpcInteractionBuilder:
+class GrpcInteractionBuilder(InteractionBuilder):
     """Describes one unary gRPC call: the request the consumer sends, and the reply
     (a message, or an error status) it needs."""
 
+    kind = "a gRPC interaction"
+
     def __init__(self, description: str, schema: ProtoSchema, service: str) -> None:
-        if not description or not isinstance(description, str):
-            raise MatcherError("a gRPC interaction needs a non-empty description")
-        self.description = description
+        super().__init__(description)
         self.schema = schema
         try:
             self.method = schema.method(service)
@@ -123,20 +106,9 @@ class GrpcInteractionBuilder:
                 f"gRPC interaction {description!r}: {self.method.full_name} is a streaming "
                 "method; accord contracts cover unary calls"
             )
-        self._states: list[ProviderState] = []
         self._request, self._request_example = protobuf_contents(self.method.input, {}, {})
         self._response: MessageContents | None = None
         self._response_example: dict[str, Any] | None = None
-        self._key: str | None = None
-        self._pending = False
-        self._comments: dict[str, Any] = {}
-
-    def given(
-        self, state: str, params: dict[str, Any] | None = None, **kwargs: Any
-    ) -> GrpcInteractionBuilder:
-        """A provider state the call depends on; parameters as a dict or keywords."""
-        self._states.append(ProviderState(state, {**(params or {}), **kwargs}))
-        return self
 
     def with_request(
         self, content: Mapping[str, Any] | None = None, *, metadata: Mapping[str, Any] | None = None
@@ -178,25 +150,10 @@ class GrpcInteractionBuilder:
             values[MESSAGE_KEY] = message
         values.update(metadata or {})
         rules, generators = MatchingRules(), Generators()
-        plain = _metadata(values, rules, generators)
+        plain = compile_metadata(values, rules, generators)
         plain["contentType"] = metadata_content_type(self.method.output)
         self._response = MessageContents(None, plain, rules, generators)
         self._response_example = None
-        return self
-
-    def with_key(self, key: str) -> GrpcInteractionBuilder:
-        """A V4 interaction key."""
-        self._key = key
-        return self
-
-    def pending(self, pending: bool = True) -> GrpcInteractionBuilder:
-        """Mark the interaction pending: its failures will not fail a provider build."""
-        self._pending = pending
-        return self
-
-    def comment(self, text: str) -> GrpcInteractionBuilder:
-        """A V4 comment, shown when the interaction is verified."""
-        self._comments.setdefault("text", []).append(text)
         return self
 
     def build(self) -> SyncMessage:

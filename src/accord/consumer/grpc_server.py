@@ -12,24 +12,22 @@ method of every unexpected, mismatched or missing call.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
 from dataclasses import dataclass, replace
-from types import TracebackType
 from typing import Any
 
-from accord.errors import AccordError, MockServerMismatch
+from accord.consumer.serving import MockServerRecord
+from accord.errors import AccordError
 from accord.matching.generators import CONSUMER
 from accord.matching.message import compare_message
 from accord.matching.mismatch import Mismatch
+from accord.matching.protobuf_generators import generate_protobuf
 from accord.model.body import Body
 from accord.model.pact import MessageContents, SyncMessage
 from accord.schemas.extras import require
 from accord.schemas.in_pact import GivenSchemas
 from accord.schemas.protobuf import ProtoMethod, ProtoSchema
-from accord.schemas.protobuf_generators import generate_protobuf
 from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
 
 _CONTENT_TYPE_KEYS = ("contenttype", "content-type")
@@ -50,7 +48,7 @@ def _grpc() -> Any:
     return require("grpc", extra="grpc", purpose="the gRPC mock server")
 
 
-class GrpcMockServer:
+class GrpcMockServer(MockServerRecord[SyncMessage]):
     """A running gRPC mock server; use it as a context manager (``with`` or ``async with``).
 
     ``target`` is ``127.0.0.1:PORT``, what ``grpc.insecure_channel`` takes.
@@ -64,16 +62,13 @@ class GrpcMockServer:
         port: int = 0,
         on_success: Callable[[list[SyncMessage]], None] | None = None,
     ) -> None:
+        super().__init__(on_success)
         self.expectations = list(expectations)
         self.host = host
         self.port = port
-        self._on_success = on_success
         self._by_path: dict[str, list[GrpcExpectation]] = {}
         for expectation in self.expectations:
             self._by_path.setdefault(expectation.method.path, []).append(expectation)
-        self._matched: dict[int, SyncMessage] = {}
-        self._problems: list[str] = []
-        self._lock = threading.Lock()
         self._server: Any = None
 
     @property
@@ -84,16 +79,6 @@ class GrpcMockServer:
     def url(self) -> str:
         """The target as a URL (``grpc://127.0.0.1:PORT``), for symmetry with other servers."""
         return f"grpc://{self.target}"
-
-    @property
-    def matched(self) -> list[SyncMessage]:
-        with self._lock:
-            return list(self._matched.values())
-
-    @property
-    def problems(self) -> list[str]:
-        with self._lock:
-            return list(self._problems)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -123,50 +108,16 @@ class GrpcMockServer:
         if server is not None:
             server.stop(grace=None).wait()
 
-    def check(self) -> None:
-        """Raise :class:`MockServerMismatch` naming each unexpected, mismatched or missing call."""
-        problems = self.problems
-        with self._lock:
-            matched = set(self._matched)
-        for expectation in self.expectations:
-            if id(expectation.interaction) not in matched:
-                problems.append(
-                    f"missing call: {expectation.method.path} "
-                    f"({expectation.interaction.description!r}) was never made"
-                )
-        if problems:
-            raise MockServerMismatch(self.target, problems)
+    @property
+    def address(self) -> str:
+        return self.target
 
-    def __enter__(self) -> GrpcMockServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-        self._finish(exc_type is None)
-
-    async def __aenter__(self) -> GrpcMockServer:
-        return await asyncio.to_thread(self.start)
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await asyncio.to_thread(self.stop)
-        self._finish(exc_type is None)
-
-    def _finish(self, clean: bool) -> None:
-        if not clean:
-            return
-        if self._on_success is not None:
-            self._on_success(self.matched)
-        self.check()
+    def missing(self, matched: set[int]) -> list[str]:
+        return [
+            f"missing call: {e.method.path} ({e.interaction.description!r}) was never made"
+            for e in self.expectations
+            if id(e.interaction) not in matched
+        ]
 
     # -- answering calls -----------------------------------------------------------------
 
@@ -181,7 +132,7 @@ class GrpcMockServer:
         try:
             outcome = self._decide(path, data, metadata)
         except Exception as exc:
-            self._problem(f"accord could not answer {path}: {exc!r}")
+            self.record_problem(f"accord could not answer {path}: {exc!r}")
             outcome = _Outcome(status="INTERNAL", details=f"accord mock server error: {exc!r}")
         if outcome.status is not None:
             if outcome.metadata:
@@ -194,7 +145,7 @@ class GrpcMockServer:
     def _decide(self, path: str, data: bytes, metadata: dict[str, str]) -> _Outcome:
         candidates = self._by_path.get(path)
         if not candidates:
-            self._problem(f"unexpected call: {path} (no interaction declares this method)")
+            self.record_problem(f"unexpected call: {path} (no interaction declares this method)")
             return _Outcome(
                 status="UNIMPLEMENTED", details=f"accord mock server: unexpected {path}"
             )
@@ -203,27 +154,21 @@ class GrpcMockServer:
             expectation, found = nearest
             details = "; ".join(str(m) for m in found)
             text = f"{path} did not match {expectation.interaction.description!r}: {details}"
-            self._problem(f"call {text}")
+            self.record_problem(f"call {text}")
             return _Outcome(status="FAILED_PRECONDITION", details=f"accord mock server: {text}")
-        with self._lock:
-            self._matched.setdefault(id(chosen.interaction), chosen.interaction)
+        self.record_match(chosen.interaction)
         return _reply(chosen)
 
     def _choose(
         self, candidates: list[GrpcExpectation], data: bytes, metadata: dict[str, str]
     ) -> tuple[GrpcExpectation | None, tuple[GrpcExpectation, list[Mismatch]]]:
-        with self._lock:
-            already = set(self._matched)
+        already = self.used()
         scored = [(c, _compare_request(c, data, metadata)) for c in candidates]
         perfect = [c for c, found in scored if not found]
         if perfect:
             fresh = [c for c in perfect if id(c.interaction) not in already]
             return (fresh or perfect)[0], (perfect[0], [])
         return None, min(scored, key=lambda item: len(item[1]))
-
-    def _problem(self, text: str) -> None:
-        with self._lock:
-            self._problems.append(text)
 
 
 def _compare_request(

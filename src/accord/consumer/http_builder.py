@@ -14,10 +14,11 @@ from urllib.parse import urlencode
 
 from accord._dsl.term import Term, compile_value
 from accord.consumer.builder import message_contents
+from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError
 from accord.matching.path import to_expression
 from accord.model.body import Body, media_type
-from accord.model.pact import HttpInteraction, HttpRequest, HttpResponse, ProviderState
+from accord.model.pact import HttpInteraction, HttpRequest, HttpResponse
 from accord.model.rules import Generators, MatchingRules
 
 FORM = "application/x-www-form-urlencoded"
@@ -26,26 +27,15 @@ HeaderValue = str | Term | list[str | Term]
 QueryValue = str | int | float | Term | list[str | int | float | Term] | None
 
 
-class HttpInteractionBuilder:
+class HttpInteractionBuilder(InteractionBuilder):
     """Describes one HTTP request the consumer sends and the response it expects."""
 
+    kind = "an HTTP interaction"
+
     def __init__(self, description: str) -> None:
-        if not description or not isinstance(description, str):
-            raise MatcherError("an HTTP interaction needs a non-empty description")
-        self.description = description
-        self._states: list[ProviderState] = []
+        super().__init__(description)
         self._request: HttpRequest | None = None
         self._response = HttpResponse(status=200)
-        self._key: str | None = None
-        self._pending = False
-        self._comments: dict[str, Any] = {}
-
-    def given(
-        self, state: str, params: dict[str, Any] | None = None, **kwargs: Any
-    ) -> HttpInteractionBuilder:
-        """A provider state the interaction depends on; parameters as a dict or keywords."""
-        self._states.append(ProviderState(state, {**(params or {}), **kwargs}))
-        return self
 
     def with_request(
         self,
@@ -96,21 +86,6 @@ class HttpInteractionBuilder:
             body, content_type, response.headers, rules, generators
         )
         self._response = response
-        return self
-
-    def with_key(self, key: str) -> HttpInteractionBuilder:
-        """A V4 interaction key."""
-        self._key = key
-        return self
-
-    def pending(self, pending: bool = True) -> HttpInteractionBuilder:
-        """Mark the interaction pending: its failures will not fail a provider build."""
-        self._pending = pending
-        return self
-
-    def comment(self, text: str) -> HttpInteractionBuilder:
-        """A V4 comment, shown when the interaction is verified."""
-        self._comments.setdefault("text", []).append(text)
         return self
 
     def build(self) -> HttpInteraction:

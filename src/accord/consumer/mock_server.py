@@ -15,22 +15,19 @@ shows as a failed assertion. Only interactions that were matched enter the pact.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import shutil
 import ssl
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import h11
 
 from accord.consumer import cors
 from accord.consumer.request_match import RequestMatcher, received_request
+from accord.consumer.serving import LoopThread, MockServerRecord
 from accord.consumer.tls import TlsFiles, make_tls
-from accord.errors import AccordError, MockServerMismatch
 from accord.matching.generators import CONSUMER, generate_response
 from accord.model.pact import HttpInteraction, HttpRequest
 
@@ -40,13 +37,12 @@ DEFAULT_MAX_BODY = 16 * 1024 * 1024
 Generous for contract examples; it exists so a runaway upload fails clearly, fast."""
 
 _READ_CHUNK = 64 * 1024
-_START_TIMEOUT = 10.0
 _NO_BODY_STATUSES = frozenset({204, 304})
 
 Reply = tuple[int, list[tuple[str, str]], bytes]
 
 
-class MockServer:
+class MockServer(MockServerRecord[HttpInteraction]):
     """A running mock server; use it as a context manager (``with`` or ``async with``).
 
     ``url`` is ``http://127.0.0.1:PORT`` (``https://`` with ``tls=True``, when ``ca_path``
@@ -64,16 +60,13 @@ class MockServer:
         max_body_size: int = DEFAULT_MAX_BODY,
         on_success: Callable[[list[HttpInteraction]], None] | None = None,
     ) -> None:
+        super().__init__(on_success)
         self.interactions = list(interactions)
         self.host = host
         self.port = port
         self.cors = cors
         self.max_body_size = max_body_size
-        self._on_success = on_success
         self._matcher = RequestMatcher(self.interactions)
-        self._matched: dict[int, HttpInteraction] = {}
-        self._problems: list[str] = []
-        self._lock = threading.Lock()
         self._tls_dir: Path | None = None
         self._tls: TlsFiles | None = None
         if tls:
@@ -81,10 +74,12 @@ class MockServer:
 
             self._tls_dir = Path(tempfile.mkdtemp(prefix="accord-tls-"))
             self._tls = make_tls(self._tls_dir)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._connections: set[asyncio.Task[None]] = set()
-        self._start_error: BaseException | None = None
+        self._server = LoopThread(
+            "mock server",
+            self._serve_connection,
+            quiet=(ssl.SSLError,),
+            ssl_context=self._tls.server_context if self._tls else None,
+        )
 
     # -- what tests use ------------------------------------------------------------------
 
@@ -103,140 +98,31 @@ class MockServer:
         """A client SSL context trusting the server (``httpx.Client(verify=...)``)."""
         return self._tls.client_context if self._tls else None
 
-    @property
-    def matched(self) -> list[HttpInteraction]:
-        """Interactions matched so far, in the order they were first matched."""
-        with self._lock:
-            return list(self._matched.values())
-
-    @property
-    def problems(self) -> list[str]:
-        """Unexpected and mismatched requests so far (missing ones are added on exit)."""
-        with self._lock:
-            return list(self._problems)
-
     # -- lifecycle -----------------------------------------------------------------------
 
+    @property
+    def address(self) -> str:
+        return self.url
+
     def start(self) -> MockServer:
-        if self._thread is not None:
-            raise AccordError("this mock server is already running")
-        ready = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(ready,), name="accord-mock-server", daemon=True
-        )
-        self._thread.start()
-        if not ready.wait(_START_TIMEOUT):
-            raise AccordError(f"the mock server did not start within {_START_TIMEOUT:g} s")
-        if self._start_error is not None:
-            self._thread.join()
-            raise AccordError(
-                f"the mock server could not listen on {self.host}:{self.port}: {self._start_error}"
-            ) from self._start_error
+        self.port = self._server.start(self.host, self.port)
         return self
 
     def stop(self) -> None:
-        loop, thread = self._loop, self._thread
-        if loop is not None and thread is not None and thread.is_alive():
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
+        self._server.stop()
         if self._tls_dir is not None:
             shutil.rmtree(self._tls_dir, ignore_errors=True)
             self._tls_dir = None
 
-    def check(self) -> None:
-        """Raise :class:`MockServerMismatch` if anything went wrong, or never happened."""
-        problems = self.problems
-        with self._lock:
-            matched = set(self._matched)
-        for interaction in self.interactions:
-            if id(interaction) not in matched:
-                request = interaction.request
-                problems.append(
-                    f"missing request: {request.method} {request.path} "
-                    f"({interaction.description!r}) was never received"
-                )
-        if problems:
-            raise MockServerMismatch(self.url, problems)
+    def missing(self, matched: set[int]) -> list[str]:
+        return [
+            f"missing request: {i.request.method} {i.request.path} "
+            f"({i.description!r}) was never received"
+            for i in self.interactions
+            if id(i) not in matched
+        ]
 
-    def __enter__(self) -> MockServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-        self._finish(exc_type is None)
-
-    async def __aenter__(self) -> MockServer:
-        await asyncio.to_thread(self.start)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await asyncio.to_thread(self.stop)
-        self._finish(exc_type is None)
-
-    def _finish(self, clean: bool) -> None:
-        """After a clean block, matched interactions join the pact, then problems raise."""
-        if not clean:
-            return
-        if self._on_success is not None:
-            self._on_success(self.matched)
-        self.check()
-
-    # -- the server thread ---------------------------------------------------------------
-
-    def _run(self, ready: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-        try:
-            context = self._tls.server_context if self._tls else None
-            server = loop.run_until_complete(
-                asyncio.start_server(self._accept, self.host, self.port, ssl=context)
-            )
-        except OSError as exc:
-            self._start_error = exc
-            ready.set()
-            loop.close()
-            return
-        self.port = server.sockets[0].getsockname()[1]
-        ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            server.close()
-            for task in list(self._connections):
-                task.cancel()
-            pending = [t for t in self._connections if not t.done()]
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(server.wait_closed())
-            loop.close()
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections.add(task)
-        try:
-            await self._serve_connection(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
-            pass
-        except asyncio.CancelledError:
-            # The server is stopping and a keep-alive connection was idle. Ending normally
-            # keeps Python 3.11's stream callback from logging the cancellation as an error.
-            pass
-        finally:
-            if task is not None:
-                self._connections.discard(task)
-            with contextlib.suppress(Exception):
-                writer.close()
+    # -- one connection ------------------------------------------------------------------
 
     async def _serve_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -267,7 +153,7 @@ class MockServer:
             try:
                 reply = self._respond(received_request(method, target, headers, body))
             except Exception as exc:  # a bug here must fail the test, not hang the client
-                self._problem(f"accord could not answer {method} {target}: {exc!r}")
+                self.record_problem(f"accord could not answer {method} {target}: {exc!r}")
                 reply = _text_reply(500, f"accord mock server error: {exc!r}")
             if method == "HEAD":
                 reply = (reply[0], reply[1], b"")
@@ -288,7 +174,7 @@ class MockServer:
         """The whole request body, or ``None`` (after noting it) when over the limit."""
         declared = next((v for k, v in headers if k.lower() == "content-length"), None)
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_size:
-            self._problem(self._too_large(method, target))
+            self.record_problem(self._too_large(method, target))
             return None
         if conn.they_are_waiting_for_100_continue:
             # curl and others wait for this before sending a large body.
@@ -301,7 +187,7 @@ class MockServer:
             if isinstance(event, h11.Data):
                 size += len(event.data)
                 if size > self.max_body_size:
-                    self._problem(self._too_large(method, target))
+                    self.record_problem(self._too_large(method, target))
                     return None
                 chunks.append(bytes(event.data))
             elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
@@ -313,26 +199,20 @@ class MockServer:
             f"limit of {self.max_body_size} bytes (raise it with serve(max_body_size=...))"
         )
 
-    def _problem(self, text: str) -> None:
-        with self._lock:
-            self._problems.append(text)
-
     # -- answering -----------------------------------------------------------------------
 
     def _respond(self, actual: HttpRequest) -> Reply:
         shown = f"{actual.method} {actual.path}"
-        with self._lock:
-            already = set(self._matched)
+        already = self.used()
         choice = self._matcher.choose(actual, already)
         if choice.interaction is None and self.cors and cors.is_preflight(actual):
             return 204, cors.preflight_headers(actual), b""
         if choice.interaction is not None:
-            with self._lock:
-                self._matched.setdefault(id(choice.interaction), choice.interaction)
+            self.record_match(choice.interaction)
             reply = self._reply_for(choice.interaction)
         elif choice.nearest is not None:
             details = "; ".join(str(m) for m in choice.mismatches)
-            self._problem(
+            self.record_problem(
                 f"request {shown} did not match {choice.nearest.description!r}: {details}"
             )
             reply = _json_reply(
@@ -344,7 +224,7 @@ class MockServer:
                 },
             )
         else:
-            self._problem(f"unexpected request: {shown}")
+            self.record_problem(f"unexpected request: {shown}")
             reply = _json_reply(500, {"error": f"accord mock server: unexpected request {shown}"})
         if self.cors and not any(k.lower() == "access-control-allow-origin" for k, _ in reply[1]):
             reply[1].append(cors.allow_origin(actual))

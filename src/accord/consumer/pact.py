@@ -26,7 +26,7 @@ from accord.matching.generators import CONSUMER, generate_message
 from accord.message import Message, from_contents
 from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, SyncMessage
 from accord.model.pact import Pact as PactModel
-from accord.model.write import spec_string, write_pact
+from accord.model.write import check_pacticipant_name, spec_string, write_pact
 
 if TYPE_CHECKING:
     import os
@@ -74,8 +74,10 @@ class Pact:
     ) -> None:
         if not consumer or not provider:
             raise AccordError("a pact needs both a consumer and a provider name")
-        self.consumer = consumer
-        self.provider = provider
+        # The names become the file name at write time: refuse one that would leave the
+        # pact directory here, where it is written, not in a later write().
+        self.consumer = check_pacticipant_name(consumer, "consumer")
+        self.provider = check_pacticipant_name(provider, "provider")
         self.spec = spec_string(spec)
         self.pact_dir = Path(pact_dir)
         self._builders: list[MessageBuilder | SyncMessageBuilder] = []

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.consumer.builder import message_contents
+from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError
 from accord.message import Message
-from accord.model.pact import MessageContents, ProviderState, SyncMessage
+from accord.model.pact import MessageContents, SyncMessage
 
 
 @dataclass(frozen=True)
@@ -38,26 +39,15 @@ class SyncExchange:
         return self.responses[0]
 
 
-class SyncMessageBuilder:
+class SyncMessageBuilder(InteractionBuilder):
     """Describes one request/response exchange of messages (V4 ``Synchronous/Messages``)."""
 
+    kind = "a sync message"
+
     def __init__(self, description: str) -> None:
-        if not description or not isinstance(description, str):
-            raise MatcherError("a sync message needs a non-empty description")
-        self.description = description
-        self._states: list[ProviderState] = []
+        super().__init__(description)
         self._request: MessageContents | None = None
         self._responses: list[MessageContents] = []
-        self._key: str | None = None
-        self._pending = False
-        self._comments: dict[str, Any] = {}
-
-    def given(
-        self, state: str, params: dict[str, Any] | None = None, **kwargs: Any
-    ) -> SyncMessageBuilder:
-        """A provider state the exchange depends on; parameters as a dict or keywords."""
-        self._states.append(ProviderState(state, {**(params or {}), **kwargs}))
-        return self
 
     def with_request(
         self,
@@ -79,21 +69,6 @@ class SyncMessageBuilder:
     ) -> SyncMessageBuilder:
         """One response; call again for an exchange with several responses."""
         self._responses.append(message_contents(content, content_type, dict(metadata or {})))
-        return self
-
-    def with_key(self, key: str) -> SyncMessageBuilder:
-        """A V4 interaction key."""
-        self._key = key
-        return self
-
-    def pending(self, pending: bool = True) -> SyncMessageBuilder:
-        """Mark the interaction pending: its failures will not fail a provider build."""
-        self._pending = pending
-        return self
-
-    def comment(self, text: str) -> SyncMessageBuilder:
-        """A V4 comment, shown when the interaction is verified."""
-        self._comments.setdefault("text", []).append(text)
         return self
 
     def build(self) -> SyncMessage:

@@ -12,9 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from accord.errors import MissingExtra
-
-INSTALL_HINT = "the mock server's tls=True needs the tls extra: pip install 'accord[tls]'"
+from accord.schemas.extras import require
 
 
 @dataclass(frozen=True)
@@ -28,10 +26,7 @@ class TlsFiles:
 
 def make_tls(directory: Path | None = None) -> TlsFiles:
     """A fresh CA and a certificate for ``127.0.0.1`` and ``localhost`` signed by it."""
-    try:
-        import trustme
-    except ImportError as exc:
-        raise MissingExtra(INSTALL_HINT) from exc
+    trustme = require("trustme", extra="tls", purpose="the mock server's tls=True")
     ca = trustme.CA()
     certificate = ca.issue_cert("127.0.0.1", "localhost")
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -12,36 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from accord.consumer.builder import message_contents
+from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError
-from accord.model.pact import MessageContents, ProviderState, SyncMessage
+from accord.model.pact import MessageContents, SyncMessage
 from accord.wire.websocket import TRANSPORT, path_comment
 
 
-class WebSocketInteractionBuilder:
+class WebSocketInteractionBuilder(InteractionBuilder):
     """Describes one exchange on a WebSocket: a request message and the response message(s)."""
 
+    kind = "a WebSocket interaction"
+
     def __init__(self, description: str, path: str) -> None:
-        if not description or not isinstance(description, str):
-            raise MatcherError("a WebSocket interaction needs a non-empty description")
         if not isinstance(path, str) or not path.startswith("/"):
             raise MatcherError(
                 f"WebSocket interaction {description!r}: path must start with '/', not {path!r}"
             )
-        self.description = description
+        super().__init__(description)
         self.path = path
-        self._states: list[ProviderState] = []
         self._request: MessageContents | None = None
         self._responses: list[MessageContents] = []
-        self._key: str | None = None
-        self._pending = False
-        self._comments: dict[str, Any] = {}
-
-    def given(
-        self, state: str, params: dict[str, Any] | None = None, **kwargs: Any
-    ) -> WebSocketInteractionBuilder:
-        """A provider state the exchange depends on; parameters as a dict or keywords."""
-        self._states.append(ProviderState(state, {**(params or {}), **kwargs}))
-        return self
 
     def with_request(
         self, content: Any, *, content_type: str | None = None
@@ -58,21 +48,6 @@ class WebSocketInteractionBuilder:
     ) -> WebSocketInteractionBuilder:
         """One message the provider sends back; call again for several, in order."""
         self._responses.append(message_contents(content, content_type, {}))
-        return self
-
-    def with_key(self, key: str) -> WebSocketInteractionBuilder:
-        """A V4 interaction key."""
-        self._key = key
-        return self
-
-    def pending(self, pending: bool = True) -> WebSocketInteractionBuilder:
-        """Mark the interaction pending: its failures will not fail a provider build."""
-        self._pending = pending
-        return self
-
-    def comment(self, text: str) -> WebSocketInteractionBuilder:
-        """A V4 comment, shown when the interaction is verified."""
-        self._comments.setdefault("text", []).append(text)
         return self
 
     def build(self) -> SyncMessage:

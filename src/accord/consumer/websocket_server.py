@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Callable
-from types import TracebackType
 from urllib.parse import urlsplit
 
 from wsproto import ConnectionType, WSConnection
@@ -34,7 +32,7 @@ from wsproto.events import (
     TextMessage,
 )
 
-from accord.errors import AccordError, MockServerMismatch
+from accord.consumer.serving import LoopThread, MockServerRecord
 from accord.matching.generators import CONSUMER, generate_message
 from accord.matching.message import compare_message
 from accord.matching.mismatch import Mismatch
@@ -43,12 +41,11 @@ from accord.wire.websocket import websocket_path
 from accord.wire.websocket_frames import outgoing, received
 
 _READ_CHUNK = 64 * 1024
-_START_TIMEOUT = 10.0
 _POLICY_VIOLATION = 1008
 _INTERNAL_ERROR = 1011
 
 
-class WebSocketMockServer:
+class WebSocketMockServer(MockServerRecord[SyncMessage]):
     """A running WebSocket mock server; use it as a context manager (``with``/``async with``).
 
     ``url`` is ``ws://127.0.0.1:PORT``; connect to ``url + path``.
@@ -62,153 +59,43 @@ class WebSocketMockServer:
         port: int = 0,
         on_success: Callable[[list[SyncMessage]], None] | None = None,
     ) -> None:
+        super().__init__(on_success)
         self.interactions = list(interactions)
         self.host = host
         self.port = port
-        self._on_success = on_success
         self._by_path: dict[str, list[SyncMessage]] = {}
         for interaction in self.interactions:
             self._by_path.setdefault(websocket_path(interaction), []).append(interaction)
-        self._matched: dict[int, SyncMessage] = {}
-        self._problems: list[str] = []
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._connections: set[asyncio.Task[None]] = set()
-        self._start_error: BaseException | None = None
+        self._server = LoopThread("WebSocket mock server", self._serve_connection)
 
     @property
     def url(self) -> str:
         return f"ws://{self.host}:{self.port}"
 
-    @property
-    def matched(self) -> list[SyncMessage]:
-        with self._lock:
-            return list(self._matched.values())
-
-    @property
-    def problems(self) -> list[str]:
-        with self._lock:
-            return list(self._problems)
-
     # -- lifecycle -----------------------------------------------------------------------
 
+    @property
+    def address(self) -> str:
+        return self.url
+
     def start(self) -> WebSocketMockServer:
-        if self._thread is not None:
-            raise AccordError("this WebSocket mock server is already running")
-        ready = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(ready,), name="accord-websocket-mock", daemon=True
-        )
-        self._thread.start()
-        if not ready.wait(_START_TIMEOUT):
-            raise AccordError(
-                f"the WebSocket mock server did not start within {_START_TIMEOUT:g} s"
-            )
-        if self._start_error is not None:
-            self._thread.join()
-            raise AccordError(
-                f"the WebSocket mock server could not listen on {self.host}:{self.port}: "
-                f"{self._start_error}"
-            ) from self._start_error
+        self.port = self._server.start(self.host, self.port)
         return self
 
     def stop(self) -> None:
-        loop, thread = self._loop, self._thread
-        if loop is not None and thread is not None and thread.is_alive():
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
+        self._server.stop()
 
-    def check(self) -> None:
-        """Raise :class:`MockServerMismatch` if anything went wrong, or never happened."""
-        problems = self.problems
-        with self._lock:
-            matched = set(self._matched)
-        for interaction in self.interactions:
-            if id(interaction) not in matched:
-                problems.append(
-                    f"missing message: on {websocket_path(interaction)} "
-                    f"({interaction.description!r}) was never received"
-                )
-        if problems:
-            raise MockServerMismatch(self.url, problems)
+    def missing(self, matched: set[int]) -> list[str]:
+        return [
+            f"missing message: on {websocket_path(i)} ({i.description!r}) was never received"
+            for i in self.interactions
+            if id(i) not in matched
+        ]
 
-    def __enter__(self) -> WebSocketMockServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+    async def _serve_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
-        self.stop()
-        self._finish(exc_type is None)
-
-    async def __aenter__(self) -> WebSocketMockServer:
-        return await asyncio.to_thread(self.start)
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await asyncio.to_thread(self.stop)
-        self._finish(exc_type is None)
-
-    def _finish(self, clean: bool) -> None:
-        if not clean:
-            return
-        if self._on_success is not None:
-            self._on_success(self.matched)
-        self.check()
-
-    def _problem(self, text: str) -> None:
-        with self._lock:
-            self._problems.append(text)
-
-    # -- the server thread ---------------------------------------------------------------
-
-    def _run(self, ready: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-        try:
-            server = loop.run_until_complete(
-                asyncio.start_server(self._accept, self.host, self.port)
-            )
-        except OSError as exc:
-            self._start_error = exc
-            ready.set()
-            loop.close()
-            return
-        self.port = server.sockets[0].getsockname()[1]
-        ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            server.close()
-            for task in list(self._connections):
-                task.cancel()
-            pending = [t for t in self._connections if not t.done()]
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(server.wait_closed())
-            loop.close()
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections.add(task)
-        try:
-            await _Connection(self, reader, writer).serve()
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
-            pass
-        finally:
-            if task is not None:
-                self._connections.discard(task)
-            with contextlib.suppress(Exception):
-                writer.close()
+        await _Connection(self, reader, writer).serve()
 
     # -- matching ------------------------------------------------------------------------
 
@@ -217,8 +104,7 @@ class WebSocketMockServer:
     ) -> tuple[SyncMessage | None, SyncMessage | None, list[Mismatch]]:
         """The interaction on ``path`` whose request ``data`` satisfies (unused ones first),
         else ``None`` with the nearest one and its mismatches."""
-        with self._lock:
-            already = set(self._matched)
+        already = self.used()
         scored = []
         for interaction in self._by_path.get(path, []):
             expected = interaction.request
@@ -227,8 +113,7 @@ class WebSocketMockServer:
         perfect = [i for i, found in scored if not found]
         if perfect:
             chosen = next((i for i in perfect if id(i) not in already), perfect[0])
-            with self._lock:
-                self._matched.setdefault(id(chosen), chosen)
+            self.record_match(chosen)
             return chosen, None, []
         if not scored:
             return None, None, []
@@ -277,7 +162,7 @@ class _Connection:
         if isinstance(event, Request):
             self.path = urlsplit(event.target).path or "/"
             if self.path not in self.server._by_path:
-                self.server._problem(
+                self.server.record_problem(
                     f"unexpected connection: {self.path} (no interaction declares this path)"
                 )
                 await self._send(RejectConnection(status_code=404))
@@ -308,7 +193,7 @@ class _Connection:
             chosen, nearest, found = self.server.choose(self.path, message)
             replies = self.server.replies(chosen) if chosen is not None else []
         except Exception as exc:  # a bug here must fail the test, not hang the client
-            self.server._problem(f"accord could not answer a message on {self.path}: {exc!r}")
+            self.server.record_problem(f"accord could not answer a message on {self.path}: {exc!r}")
             await self._send(
                 CloseConnection(code=_INTERNAL_ERROR, reason="accord mock server error")
             )
@@ -323,7 +208,7 @@ class _Connection:
             return
         name = repr(nearest.description) if nearest is not None else "any interaction"
         details = "; ".join(str(m) for m in found)
-        self.server._problem(f"message on {self.path} did not match {name}: {details}")
+        self.server.record_problem(f"message on {self.path} did not match {name}: {details}")
         reason = f"accord mock server: message did not match {name}"
         await self._send(CloseConnection(code=_POLICY_VIOLATION, reason=reason[:120]))
         self.open = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import random
 import re
 import string
@@ -17,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from accord.errors import RuleError
+from accord.matching.deadline import check_deadline
 from accord.matching.javadate import apply_date_expression, format_java_pattern
 from accord.matching.path import ANY_INDEX, STAR, Token, parse_path
 from accord.matching.rule_check import check_generator, check_generators
@@ -30,7 +32,12 @@ from accord.model.rules import Generators
 CONSUMER = "consumer"
 PROVIDER = "provider"
 
-_rng = random.SystemRandom()
+_rng = random.Random()
+"""Example values are not secrets: a private Mersenne Twister, seeded from the OS, is fast
+(``SystemRandom`` makes a system call per number) and leaves the user's ``random`` state
+alone. A forked child (pytest-xdist, multiprocessing) reseeds, so siblings differ."""
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_rng.seed)
 _EXPRESSION = re.compile(r"\$\{([^}]+)\}")
 
 
@@ -138,6 +145,7 @@ def generate_value(
     Raises :class:`~accord.errors.RuleError` for a generator whose settings are broken or
     over the caps in :mod:`accord.limits` (sizes up to ``MAX_GENERATED_SIZE``).
     """
+    check_deadline()  # the verifier's timeout covers generation too
     context = context or {}
     check_generator(generator)
     kind = generator.get("type")

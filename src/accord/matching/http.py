@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
-from accord.matching.body import compare_bodies
+from accord.matching.bodies import compare_bodies
 from accord.matching.mismatch import Mismatch
 from accord.matching.rule_check import check_rules
 from accord.matching.values import check_all, rule_name

@@ -14,13 +14,15 @@ import json
 from typing import Any
 
 from accord.errors import RuleError
+from accord.matching.deadline import check_deadline
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
-from accord.matching.rule_index import RuleIndex, RuleNode
+from accord.matching.rule_index import RuleIndex, RuleNode, forget_oldest, rules_text
 from accord.matching.values import check, check_all, check_size, json_equal
 from accord.model.rules import Rule, RuleList
 
 _COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
+_ABSENT = object()
 
 
 class JsonComparison:
@@ -50,10 +52,12 @@ class JsonComparison:
         location: Location = ("$",),
         node: RuleNode | None = None,
     ) -> list[Mismatch]:
+        check_deadline()  # the verifier's timeout covers matching too
         node = node or self.rules.root()
-        if isinstance(expected, dict):
+        kind = type(expected)
+        if kind is dict or (kind is not list and isinstance(expected, dict)):
             self._map(expected, actual, location, node)
-        elif isinstance(expected, list):
+        elif kind is list or isinstance(expected, list):
             self._list(expected, actual, location, node)
         else:
             self._leaf(expected, actual, location, node)
@@ -62,6 +66,7 @@ class JsonComparison:
     # -- leaves --------------------------------------------------------------------------
 
     def _leaf(self, expected: Any, actual: Any, location: Location, node: RuleNode) -> None:
+        check_deadline()  # a ruled leaf may run a regex; plain equal leaves never get here
         if node.rules is None:
             if not json_equal(expected, actual):
                 message = f"Expected {show_typed(actual)} to be equal to {show_typed(expected)}"
@@ -113,7 +118,7 @@ class JsonComparison:
         location: Location,
         node: RuleNode,
     ) -> None:
-        if len(expected) <= len(actual) and all(key in actual for key in expected):
+        if expected.keys() <= actual.keys():  # a subset test in C
             missing: list[str] = []
         else:
             missing = [key for key in expected if key not in actual]
@@ -138,9 +143,23 @@ class JsonComparison:
             else:
                 message = f"unexpected {_keys_text(extra)}; {_key_lists(expected, actual)}"
             self.fail(location, message, expected, actual)
+        check_deadline()  # per map: the walk below calls _map/_list/_leaf without compare()
+        children = node.children
         for key, value in expected.items():
-            if key in actual:
-                self.compare(value, actual[key], (*location, key), node.child(key))
+            got = actual.get(key, _ABSENT)
+            if got is _ABSENT:
+                continue
+            child = children.get(key) or node.child(key)
+            kind = type(value)
+            if kind is dict:
+                self._map(value, got, (*location, key), child)
+            elif kind is list:
+                self._list(value, got, (*location, key), child)
+            elif child.rules is None:  # a plain leaf, the most common value: inline
+                if (type(got) is not kind or got != value) and not json_equal(value, got):
+                    self._leaf(value, got, (*location, key), child)
+            else:
+                self._leaf(value, got, (*location, key), child)
 
     def _each_value_like(
         self,
@@ -198,9 +217,15 @@ class JsonComparison:
         if walk_items and expected:
             first = expected[0]
             size = len(expected)
-            for index, item in enumerate(actual):
-                example = expected[index] if index < size else first
-                self.compare(example, item, (*location, index), node.child(index))
+            if self.rules.index_sensitive:
+                for index, item in enumerate(actual):
+                    example = expected[index] if index < size else first
+                    self.compare(example, item, (*location, index), node.child(index))
+            else:  # every item shares one rule node
+                child = node.child(0)
+                for index, item in enumerate(actual):
+                    example = expected[index] if index < size else first
+                    self.compare(example, item, (*location, index), child)
 
     def _strict_list(
         self, expected: list[Any], actual: list[Any], location: Location, node: RuleNode
@@ -228,7 +253,7 @@ class JsonComparison:
             if index >= len(expected):
                 continue
             example = expected[index]
-            variant_rules = RuleIndex(_rule_lists(variant.get("rules") or {}))
+            variant_rules = shared_index(_rule_lists(variant.get("rules") or {}))
             found = False
             for item in actual:
                 probe = JsonComparison(
@@ -297,7 +322,7 @@ def compare_json(
     return comparison.compare(expected, actual)
 
 
-_INDEXES: dict[tuple[tuple[str, str, str], ...], RuleIndex] = {}
+_INDEXES: dict[bytes, RuleIndex] = {}
 _INDEXES_KEPT = 256
 
 
@@ -309,13 +334,13 @@ def shared_index(rules: dict[str, RuleList] | None) -> RuleIndex:
     """
     if not rules:
         return RuleIndex(rules)
-    key = tuple(
-        (path, rule_list.combine, repr(rule_list.rules)) for path, rule_list in rules.items()
+    key = rules_text(
+        [(path, rule_list.combine, rule_list.rules) for path, rule_list in rules.items()]
     )
     index = _INDEXES.get(key)
     if index is None:
         if len(_INDEXES) >= _INDEXES_KEPT:
-            _INDEXES.pop(next(iter(_INDEXES)))
+            forget_oldest(_INDEXES)
         index = _INDEXES[key] = RuleIndex(rules)
     return index
 

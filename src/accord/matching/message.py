@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from accord.matching.body import compare_bodies
+from accord.matching.bodies import compare_bodies
 from accord.matching.http import header_values_match
 from accord.matching.mismatch import Mismatch, show
 from accord.matching.rule_check import check_rules

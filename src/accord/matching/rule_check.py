@@ -14,6 +14,7 @@ from typing import Any
 
 from accord.errors import RuleError
 from accord.limits import MAX_GENERATED_SIZE, MAX_RANDOM_INT_BITS
+from accord.matching.rule_index import forget_oldest, rules_text
 from accord.matching.values import CHECKS, compiled, integer_setting, rule_name, unknown_matcher
 from accord.model.rules import Generators, MatchingRules, Rule
 
@@ -23,8 +24,32 @@ _MAX_RULE_DEPTH = 32
 _SIZE_SETTINGS = ("min", "max", "size")
 
 
+_PASSED: dict[bytes, None] = {}
+"""Rule sets (by their text) that passed: a pact's messages usually repeat their rules, and
+a comparison should not pay for checking them again each time."""
+_PASSED_KEPT = 1024
+
+
 def check_rules(rules: MatchingRules, where: str = "matchingRules") -> None:
-    """Raise :class:`RuleError` for the first rule that cannot be applied."""
+    """Raise :class:`RuleError` for the first rule that cannot be applied.
+
+    Checked once per distinct set of rules: a set that passed is remembered by its
+    :func:`~accord.matching.rule_index.rules_text`, so equal rules get the same verdict.
+    """
+    if not rules:
+        return
+    key = rules_text(
+        [(c, k, rule_list.combine, rule_list.rules) for c, k, rule_list in rules.items()]
+    )
+    if key in _PASSED:
+        return
+    _check_each(rules, where)
+    if len(_PASSED) >= _PASSED_KEPT:
+        forget_oldest(_PASSED)
+    _PASSED[key] = None
+
+
+def _check_each(rules: MatchingRules, where: str) -> None:
     for category, key, rule_list in rules.items():
         place = f"{where}.{category} {key}".rstrip()
         for index, rule in enumerate(rule_list.rules):
@@ -34,7 +59,7 @@ def check_rules(rules: MatchingRules, where: str = "matchingRules") -> None:
 def check_rule(rule: Any, place: str, depth: int = 0) -> None:
     """One rule object; ``place`` is where it sits, for the message."""
     if depth > _MAX_RULE_DEPTH:
-        raise RuleError(f"rules nested more than {_MAX_RULE_DEPTH} deep", path=place)
+        raise RuleError(f"rules nested more than {_MAX_RULE_DEPTH} deep", path=_compact(place))
     if not isinstance(rule, dict):
         raise RuleError(f"a rule must be an object, not {type(rule).__name__}", path=place)
     name = rule_name(rule)
@@ -60,6 +85,17 @@ def check_rule(rule: Any, place: str, depth: int = 0) -> None:
                 check_rule(inner, f"{place} {name}[{index}]", depth + 1)
     except RuleError as exc:
         raise exc.at(place) from exc.__cause__
+
+
+def _compact(place: str) -> str:
+    """``place`` with runs of one step written once (``eachValue[0] x33``), to stay short."""
+    steps: list[tuple[str, int]] = []
+    for step in place.split(" "):
+        if steps and steps[-1][0] == step:
+            steps[-1] = (step, steps[-1][1] + 1)
+        else:
+            steps.append((step, 1))
+    return " ".join(step if count == 1 else f"{step} x{count}" for step, count in steps)
 
 
 def _check_date_format(rule: Rule, name: str) -> None:
@@ -117,8 +153,22 @@ def check_generators(generators: Generators, where: str = "generators") -> None:
                 raise exc.at(place) from exc.__cause__
 
 
+_GOOD_GENERATORS: dict[bytes, None] = {}
+"""Generators (by their text) that passed; examples are made from the same ones again."""
+
+
 def check_generator(generator: Any) -> None:
     """One generator object. Unknown types are kept and never applied, so they pass."""
+    key = rules_text(generator)
+    if key in _GOOD_GENERATORS:
+        return
+    _check_generator(generator)
+    if len(_GOOD_GENERATORS) >= _PASSED_KEPT:
+        forget_oldest(_GOOD_GENERATORS)
+    _GOOD_GENERATORS[key] = None
+
+
+def _check_generator(generator: Any) -> None:
     if not isinstance(generator, dict):
         raise RuleError(f"a generator must be an object, not {type(generator).__name__}")
     kind = generator.get("type")

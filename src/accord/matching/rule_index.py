@@ -15,6 +15,8 @@ distinct shape.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +28,26 @@ Check = tuple[Callable[[Rule, Any, Any, bool], str | None], Rule]
 
 _NONE: tuple[int, int, RuleList | None, int] = (0, 0, None, 0)
 """(score, -order, rule list, expression length): no rule applies."""
+
+
+def rules_text(rules: Any) -> bytes:
+    """A cache key that is equal exactly when two sets of rules (plain JSON data) are.
+
+    ``marshal`` keeps types apart (``1``, ``1.0`` and ``True`` differ, unlike ``==``) and
+    is about twice as fast as ``repr``; format 2 writes no back-references, so the bytes
+    depend on the values only, never on which objects happen to be shared. Data marshal
+    cannot write (not JSON) falls back to ``repr``.
+    """
+    try:
+        return marshal.dumps(rules, 2)
+    except ValueError:
+        return b"repr:" + repr(rules).encode("utf-8", "surrogatepass")
+
+
+def forget_oldest(cache: dict[Any, Any]) -> None:
+    """Drop the oldest entry of a bounded cache; another thread may be doing the same."""
+    with contextlib.suppress(RuntimeError, StopIteration, KeyError):
+        cache.pop(next(iter(cache)), None)
 
 
 class _Branch:
@@ -79,10 +101,10 @@ class RuleNode:
 
     __slots__ = (
         "_branches",
-        "_children",
         "_index",
         "best",
         "checks",
+        "children",
         "combine",
         "exact",
         "location",
@@ -99,7 +121,7 @@ class RuleNode:
         best: tuple[int, int, RuleList | None, int],
     ) -> None:
         self._index = index
-        self._children: dict[str | int, RuleNode] = {}
+        self.children: dict[str | int, RuleNode] = {}
         self._branches = branches
         self.location = location
         self.best = best
@@ -120,19 +142,24 @@ class RuleNode:
     def child(self, segment: str | int) -> RuleNode:
         if isinstance(segment, int) and not self._index.index_sensitive:
             segment = -1
-        node = self._children.get(segment)
+        node = self.children.get(segment)
         if node is None:
             branches = [b for branch in self._branches for b in branch.step(segment)]
             node = RuleNode(
                 self._index, (*self.location, segment), branches, _best(self.best, branches)
             )
-            self._children[segment] = node
+            self.children[segment] = node
         return node
 
     def failures(self, expected: Any, actual: Any, coerce: bool = False) -> list[str]:
         """Apply this location's rules (with their ``combine``) to one value."""
+        checks = self.checks
+        if len(checks) == 1:  # most values have one rule
+            checker, rule = checks[0]
+            failure = checker(rule, expected, actual, coerce)
+            return [] if failure is None else [failure]
         found = []
-        for checker, rule in self.checks:
+        for checker, rule in checks:
             failure = checker(rule, expected, actual, coerce)
             if failure is None:
                 if self.combine == "OR":

@@ -27,6 +27,7 @@ from typing import Any
 
 from accord.errors import RuleError
 from accord.limits import MAX_REGEX_LENGTH, MAX_REGEX_PROGRAM
+from accord.matching.deadline import check_deadline
 
 _parser: Any = importlib.import_module("re._parser")
 _c: Any = importlib.import_module("re._constants")
@@ -399,6 +400,7 @@ def _run(
             key = (state, char)
         following = memo.get(key)
         if following is None:
+            check_deadline()  # only new states cost real work; cached steps are lookups
             found: list[int] = []
             seen: set[int] = set()
             for pc in state:

@@ -23,14 +23,45 @@ def _float(value: float) -> str:
 
 def dumps_pretty(value: Any) -> str:
     """``json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)``, faster."""
-    out: list[str] = []
-    _write(value, out, "\n")
-    return "".join(out)
+    return _text(value, "\n")
 
 
-def _scalar(value: Any) -> str | None:
-    """The text of a string, number, boolean or null; ``None`` for containers."""
+def _text(value: Any, newline: str) -> str:
+    """The text of ``value`` whose first line is already indented; ``newline`` starts the
+    lines after it. Each container is one ``join`` of its members' texts, which is quicker
+    than appending every token to one list; exact types are tried first (JSON decoders
+    and the pact model make no subclasses), others go through :func:`_other`."""
     kind = type(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + "  "
+        parts = []
+        for key in sorted(value):
+            item = value[key]
+            kind = type(item)
+            if kind is str:
+                text = _encode_string(item)
+            elif kind is int:
+                text = int.__repr__(item)
+            elif kind is dict or kind is list:
+                text = _text(item, inner)
+            elif item is None:
+                text = "null"
+            elif item is True:
+                text = "true"
+            elif item is False:
+                text = "false"
+            else:
+                text = _text(item, inner)
+            name = _NAMES.get(key) or _name(key)
+            parts.append(name + text)
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join([_text(v, inner) for v in value]) + newline + "]"
     if kind is str:
         return _encode_string(value)
     if kind is int:
@@ -43,60 +74,34 @@ def _scalar(value: Any) -> str | None:
         return "false"
     if kind is float:
         return _float(value)
-    return None
+    return _other(value, newline)
 
 
-def _write(value: Any, out: list[str], newline: str) -> None:
+_NAMES: dict[str, str] = {}
+"""Encoded keys with their ``": "``: a pact repeats a few hundred names (``match``,
+``combine``, rule paths, content fields) hundreds of thousands of times."""
+_NAMES_KEPT = 50_000
+
+
+def _name(key: Any) -> str:
+    name = _encode_string(key if type(key) is str else str(key)) + ": "
+    if type(key) is str and len(_NAMES) < _NAMES_KEPT:
+        _NAMES[key] = name
+    return name
+
+
+def _other(value: Any, newline: str) -> str:
+    """Subclasses of the JSON types (a ``str`` enum, an ``OrderedDict``) and tuples."""
     if isinstance(value, str):
-        out.append(_encode_string(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        out.append(_float(value))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        separator = "," + inner
-        out.append("{")
-        first = True
-        for key in sorted(value):
-            out.append(inner if first else separator)
-            first = False
-            out.append(_encode_string(key if isinstance(key, str) else str(key)))
-            out.append(": ")
-            item = value[key]
-            text = _scalar(item)  # most values are scalars: no recursive call for them
-            if text is None:
-                _write(item, out, inner)
-            else:
-                out.append(text)
-        out.append(newline)
-        out.append("}")
-    elif isinstance(value, list | tuple):
-        if not value:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        separator = "," + inner
-        out.append("[")
-        first = True
-        for item in value:
-            out.append(inner if first else separator)
-            first = False
-            text = _scalar(item)
-            if text is None:
-                _write(item, out, inner)
-            else:
-                out.append(text)
-        out.append(newline)
-        out.append("]")
-    else:
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        return _encode_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, dict):
+        return _text(dict(value), newline)
+    if isinstance(value, list | tuple):
+        return _text(list(value), newline)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -120,18 +120,19 @@ def loads_pact(raw: bytes | str, *, source: str = "<pact>") -> Pact:
             raise PactFileError(
                 f"not UTF-8 text (bad byte at offset {exc.start})", source=source
             ) from exc
-    try:
-        with collector_paused():
-            data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise PactFileError(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=source
-        ) from exc
-    except RecursionError as exc:
-        raise PactFileError("JSON nested too deeply", source=source) from exc
-    except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
-        raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
+    # One pause for decoding and building: the collector then looks at the new objects
+    # once, not once after each step.
     with collector_paused():
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise PactFileError(
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", source=source
+            ) from exc
+        except RecursionError as exc:
+            raise PactFileError("JSON nested too deeply", source=source) from exc
+        except ValueError as exc:  # e.g. an integer literal beyond Python's digit limit
+            raise PactFileError(f"invalid JSON: {exc}", source=source) from exc
         return parse_pact(data, source=source)
 
 
@@ -172,6 +173,9 @@ def parse_pact(data: Any, *, source: str = "<pact>") -> Pact:
         raise at.fail(f"cannot be read as a pact ({type(exc).__name__}: {exc})") from exc
 
 
+_CONTAINERS = frozenset((dict, list))
+
+
 def _too_deep(data: Any, limit: int) -> str | None:
     """``None``, or the JSON path of a value nested deeper than ``limit`` levels.
 
@@ -181,18 +185,19 @@ def _too_deep(data: Any, limit: int) -> str | None:
     """
     if not isinstance(data, dict | list):
         return None
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    pop, push = stack.pop, stack.append
-    deepest = 0
-    while stack:
-        node, depth = pop()
+    # Level by level, with comprehensions over exact types (json.loads makes no
+    # subclasses): this runs on every pact, so it must cost little per value.
+    level: list[Any] = [data]
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
-            deepest = depth
             break
-        for child in node.values() if isinstance(node, dict) else node:
-            if isinstance(child, dict | list) and child:
-                push((child, depth + 1))
-    if not deepest:
+        maps = [node for node in level if type(node) is dict]
+        arrays = [node for node in level if type(node) is not dict]
+        level = [c for m in maps for c in m.values() if type(c) in _CONTAINERS]
+        level += [c for a in arrays for c in a if type(c) in _CONTAINERS]
+    else:
         return None
     paths: list[tuple[Any, int, str]] = [(data, 1, "$")]
     while paths:

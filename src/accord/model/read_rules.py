@@ -6,7 +6,14 @@ import re
 from typing import Any
 
 from accord.model.at import At, describe_value
-from accord.model.rules import SINGLE_VALUE, Generators, MatchingRules, Rule, category_name
+from accord.model.rules import (
+    SINGLE_VALUE,
+    Generators,
+    MatchingRules,
+    Rule,
+    RuleList,
+    category_name,
+)
 
 # ---------------------------------------------------------------------------------------
 # matching rules and generators
@@ -88,10 +95,16 @@ def parse_matching_rules(value: Any, at: At) -> MatchingRules:
                 found, combine = _rule_list(block, where)
                 rules.add(category, "", found, combine)
             continue
+        is_body = category == "body"
+        target = rules.categories.setdefault(category, {})
         for key, raw in where.obj(bucket).items():
             found, combine = _rule_list_fast(raw) or _rule_list(raw, where / key)
-            name = _body_key(key) if category == "body" else keyed_name(key)
-            rules.add(category, name, found, combine)
+            name = _body_key(key) if is_body else keyed_name(key)
+            existing = target.get(name)
+            if existing is None:  # what MatchingRules.add does, without a call per key
+                target[name] = RuleList(list(found), combine)
+            else:
+                existing.rules.extend(found)
     return rules
 
 
@@ -168,9 +181,10 @@ def parse_generators(value: Any, at: At) -> Generators:
             elif len(block) == 1 and "$" in block:
                 generators.add(category, "", where.obj(block["$"]))
             continue
+        target = generators.categories.setdefault(category, {})
         for key, raw in block.items():
-            entry = (where / key).obj(raw, "a generator object")
-            (where / key / "type").string(entry.get("type"), "a generator type")
-            name = _body_key(key) if category == "body" else keyed_name(key)
-            generators.add(category, name, entry)
+            if type(raw) is not dict or type(raw.get("type")) is not str:
+                entry = (where / key).obj(raw, "a generator object")  # names the place
+                (where / key / "type").string(entry.get("type"), "a generator type")
+            target[_body_key(key) if category == "body" else keyed_name(key)] = raw
     return generators

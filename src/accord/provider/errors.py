@@ -5,7 +5,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from accord.errors import AccordError
+from accord.errors import AccordError, RuleError
 
 
 class VerifierSetupError(AccordError):
@@ -30,6 +30,22 @@ class StateFailed(StateError):
 
 class InteractionError(AccordError):
     """One interaction could not be verified; the message is its one-line reason."""
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why an interaction could not be verified, in one line, for its result.
+
+    accord's own errors already say what and where (a rule's place, a JSON path), so they
+    are shown as they are; anything else is a bug or a library's exception, shown with the
+    line it came from.
+    """
+    if isinstance(exc, InteractionError):
+        return str(exc)
+    if isinstance(exc, RuleError):
+        return f"the pact has a rule that cannot be applied: {exc}"
+    if isinstance(exc, AccordError):
+        return f"could not verify: {exc}"
+    return f"could not verify: {describe_exception(exc)}"
 
 
 def describe_exception(exc: BaseException) -> str:

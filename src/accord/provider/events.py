@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from accord.provider.results import InteractionResult, PublishedResults, VerificationResult
+from accord.provider.results import (
+    InteractionResult,
+    PublishedResults,
+    SourceFailure,
+    VerificationResult,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,13 @@ class VerificationWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceUnloaded:
+    """A pact source could not be loaded; the run goes on with the others."""
+
+    failure: SourceFailure
+
+
+@dataclass(frozen=True, slots=True)
 class ResultsPublished:
     """One pact's results went back to the broker."""
 
@@ -51,6 +63,7 @@ Event = (
     | InteractionStarted
     | InteractionFinished
     | VerificationWarning
+    | SourceUnloaded
     | ResultsPublished
     | VerificationFinished
 )

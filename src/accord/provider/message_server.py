@@ -318,7 +318,8 @@ def _as_query(params: dict[str, Any]) -> dict[str, str]:
 
 def _json_bytes(value: Any) -> bytes:
     # State values may hold Python objects for producers; the wire only needs their JSON.
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    # ASCII escapes: a lone surrogate (from a description, a value) must not break the reply.
+    return json.dumps(value, separators=(",", ":"), default=str).encode()
 
 
 def _error(status: HTTPStatus, message: str, **extra: Any) -> _Reply:

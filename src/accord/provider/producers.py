@@ -84,21 +84,35 @@ def json_value(value: Any, what: str = "the value") -> Any:
     Refuses objects of other types, keys that are not strings, circular references and
     nesting deeper than ``MAX_JSON_DEPTH``, naming the JSON path of the first problem.
     """
-    return _clean(value, "$", 0, set(), what)
+    return _clean(value, None, 0, set(), what)
 
 
-def _clean(value: Any, path: str, depth: int, active: set[int], what: str) -> Any:
+_Where = tuple[Any, str | int] | None
+"""Where a value sits, as (parent, key): the path text is built only for an error."""
+
+
+def _path(where: _Where) -> str:
+    segments: list[str] = []
+    while where is not None:
+        where, key = where
+        segments.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "$" + "".join(reversed(segments))
+
+
+def _clean(value: Any, where: _Where, depth: int, active: set[int], what: str) -> Any:
     if value is None or isinstance(value, str | bool | int | float):
         return value
     if not isinstance(value, dict | list | tuple):
         raise ProducerOutputError(
-            f"{what} holds a {_type_name(value)} at {path}, which is not JSON; {_ACCEPTED}"
+            f"{what} holds a {_type_name(value)} at {_path(where)}, which is not JSON; {_ACCEPTED}"
         )
     if depth >= MAX_JSON_DEPTH:
-        raise ProducerOutputError(f"{what} is nested more than {MAX_JSON_DEPTH} levels at {path}")
+        raise ProducerOutputError(
+            f"{what} is nested more than {MAX_JSON_DEPTH} levels at {_path(where)}"
+        )
     marker = id(value)
     if marker in active:
-        raise ProducerOutputError(f"{what} has a circular reference at {path}")
+        raise ProducerOutputError(f"{what} has a circular reference at {_path(where)}")
     active.add(marker)
     try:
         if isinstance(value, dict):
@@ -106,13 +120,13 @@ def _clean(value: Any, path: str, depth: int, active: set[int], what: str) -> An
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise ProducerOutputError(
-                        f"{what} has a key {key!r} ({_type_name(key)}) at {path}; JSON object "
-                        "keys are strings"
+                        f"{what} has a key {key!r} ({_type_name(key)}) at {_path(where)}; "
+                        "JSON object keys are strings"
                     )
-                out[key] = _clean(item, f"{path}.{key}", depth + 1, active, what)
+                out[key] = _clean(item, (where, key), depth + 1, active, what)
             return out
         return [
-            _clean(item, f"{path}[{index}]", depth + 1, active, what)
+            _clean(item, (where, index), depth + 1, active, what)
             for index, item in enumerate(value)
         ]
     finally:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from accord.provider.events import Event, VerificationFinished
-from accord.provider.results import VerificationResult
+from accord.provider.results import VerificationResult, junit_text
 
 
 class ReportFile:
@@ -65,4 +65,4 @@ class JUnitReport(ReportFile):
         )
         case = ET.SubElement(suite, "testcase", classname=provider, name="verification")
         ET.SubElement(case, "error", message=message).text = message
-        return ET.tostring(root, encoding="unicode", xml_declaration=True)
+        return junit_text(root)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from accord.matching.mismatch import Mismatch
+from accord.provider.safe_text import encodable, for_xml
 
 
 class Outcome(StrEnum):
@@ -113,6 +114,18 @@ class PublishedResults:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFailure:
+    """A pact source that could not be loaded; the other sources were still verified."""
+
+    source: str
+    error: str
+    """One line naming the source and the problem (a path inside the file when known)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "error": self.error}
+
+
 @dataclass(slots=True)
 class VerificationResult:
     """Every interaction's outcome; ``ok`` is the verdict."""
@@ -125,10 +138,20 @@ class VerificationResult:
     """The run was stopped (Ctrl-C) before every interaction was verified."""
     published: list[PublishedResults] = field(default_factory=list)
     """What went back to the broker, one entry per pact (``publish=True``)."""
+    source_errors: list[SourceFailure] = field(default_factory=list)
+    """Sources that could not be loaded (a malformed file among good ones)."""
 
     @property
     def ok(self) -> bool:
-        return not self.interrupted and all(r.ok for r in self.results)
+        return self.complete and all(r.ok for r in self.results)
+
+    @property
+    def complete(self) -> bool:
+        """Every source was loaded and every selected interaction verified.
+
+        When false, the run could not give a verdict on everything (the CLI exits 2).
+        """
+        return not self.interrupted and not self.source_errors
 
     @property
     def failures(self) -> list[InteractionResult]:
@@ -144,23 +167,34 @@ class VerificationResult:
         text = f"{len(self.results)} interactions: {passed} passed, {failed} failed"
         if pending:
             text += f", {pending} pending failed"
+        if self.source_errors:
+            count = len(self.source_errors)
+            text += f"; {count} pact source{'s' if count > 1 else ''} could not be loaded"
         if self.interrupted:
             text += " (interrupted)"
         return text
 
-    def report(self, *, verbose: bool = False) -> str:
+    def report(self, *, verbose: bool = False, encoding: str | None = None) -> str:
         """A readable report: one line per interaction, then each failure in full.
 
         The first line carries the first failure's reason, so ``assert result.ok,
-        result.report()`` says why in the line pytest shows first.
+        result.report()`` says why in the line pytest shows first. Names, values and
+        reasons come from pacts and producers, so control characters and lone surrogates
+        are shown escaped (the text always encodes as UTF-8); with ``encoding``, whatever
+        that encoding cannot carry is escaped too (``encoding=sys.stdout.encoding``).
         """
         head = f"Verifying provider {self.provider!r}"
         failures = self.failures
-        if failures:
+        if self.source_errors:
+            others = len(self.source_errors) - 1
+            head += f": could not load a pact: {self.source_errors[0].error}"
+            head += f" (and {others} more)" if others else ""
+        elif failures:
             first = failures[0]
             more = f" (and {len(failures) - 1} more failed)" if len(failures) > 1 else ""
             head += f": {first.consumer}: {first.description!r} failed: {first.reason}{more}"
         lines = [head]
+        lines += [f"  [ERROR] could not load a pact: {s.error}" for s in self.source_errors]
         lines += [f"  warning: {w}" for w in self.warnings]
         for r in self.results:
             mark = "ok" if r.outcome is Outcome.PASSED else ("PENDING" if r.pending else "FAIL")
@@ -175,7 +209,7 @@ class VerificationResult:
             if verbose:
                 lines += [f"      note: {n}" for n in r.notices]
         lines.append(self.summary())
-        return "\n".join(lines)
+        return encodable("\n".join(lines), encoding)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -186,6 +220,7 @@ class VerificationResult:
             "warnings": self.warnings,
             "interrupted": self.interrupted,
             "published": [p.to_json() for p in self.published],
+            "sourceErrors": [s.to_json() for s in self.source_errors],
             "interactions": [r.to_json() for r in self.results],
         }
 
@@ -196,6 +231,13 @@ class VerificationResult:
         """JUnit XML: one test suite per consumer, one test case per interaction."""
         root = ET.Element("testsuites", name=f"accord verify {self.provider}")
         suites: dict[str, ET.Element] = {}
+        if self.source_errors:
+            sources = suites[""] = ET.SubElement(root, "testsuite", name="pact sources")
+            for failure in self.source_errors:
+                case = ET.SubElement(
+                    sources, "testcase", classname="pact sources", name=failure.source
+                )
+                ET.SubElement(case, "error", message=failure.error).text = failure.error
         for r in self.results:
             suite = suites.get(r.consumer)
             if suite is None:
@@ -222,4 +264,18 @@ class VerificationResult:
             suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
             suite.set("errors", str(sum(1 for c in cases if c.find("error") is not None)))
             suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
-        return ET.tostring(root, encoding="unicode", xml_declaration=True)
+        return junit_text(root)
+
+
+def junit_text(root: ET.Element) -> str:
+    """The XML document, with every name, attribute and text made valid XML 1.0 first.
+
+    Descriptions, states and mismatch messages come from pacts and producers; one control
+    character or lone surrogate among them would make the whole report unreadable.
+    """
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, for_xml(value))
+        if element.text:
+            element.text = for_xml(element.text)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)

@@ -26,18 +26,24 @@ from accord.provider.errors import (
     NoPactForProvider,
     StateError,
     StateMissing,
-    describe_exception,
+    failure_reason,
 )
 from accord.provider.events import (
     Event,
     InteractionFinished,
     InteractionStarted,
+    SourceUnloaded,
     VerificationFinished,
     VerificationStarted,
     VerificationWarning,
 )
 from accord.provider.kinds import KindContext, kind_of, verifier_for
-from accord.provider.results import InteractionResult, Outcome, VerificationResult
+from accord.provider.results import (
+    InteractionResult,
+    Outcome,
+    SourceFailure,
+    VerificationResult,
+)
 from accord.provider.sources import LoadedPact
 from accord.provider.states import ActiveState, StateSetup
 from accord.provider.transports import (
@@ -104,11 +110,16 @@ async def run(
     *,
     emit: Callable[[Event], None],
     finishers: Sequence[Finisher] = (),
+    unloaded: Sequence[SourceFailure] = (),
 ) -> VerificationResult:
-    """Verify ``pacts``; returns the result, which is also the last event's payload."""
+    """Verify ``pacts``; returns the result, which is also the last event's payload.
+
+    ``unloaded`` are sources that could not be read: they are reported (and make the
+    result incomplete), and the loaded pacts are verified all the same.
+    """
     started = time.perf_counter()
     _check_provider(settings.provider, pacts)
-    result = VerificationResult(settings.provider)
+    result = VerificationResult(settings.provider, source_errors=list(unloaded))
     for loaded in pacts:
         if loaded.pact.provider != settings.provider:
             result.warnings.append(
@@ -134,6 +145,8 @@ async def run(
     interrupted: KeyboardInterrupt | None = None
     try:
         emit(VerificationStarted(settings.provider, len(selected)))
+        for failure in result.source_errors:
+            emit(SourceUnloaded(failure))
         for warning in result.warnings:
             emit(VerificationWarning(warning))
         for loaded, interaction in selected:
@@ -202,7 +215,13 @@ def _transports(settings: RunSettings, runner: UserCode) -> KindContext:
             if isinstance(named.get(name), HttpTransport):
                 http = named[name]
                 break
-    return KindContext(messages=messages, http=http, named=named, verbose=settings.verbose)
+    return KindContext(
+        messages=messages,
+        http=http,
+        named=named,
+        verbose=settings.verbose,
+        timeout=settings.timeout,
+    )
 
 
 async def _close(ctx: KindContext) -> None:
@@ -243,10 +262,10 @@ async def _verify_one(
     except (StateError, InteractionError) as exc:
         result.outcome, result.error = Outcome.ERROR, str(exc)
     except (Exception, SystemExit) as exc:
-        # A bug in matching, generation or rules must not end the run: this interaction
-        # is an error with its reason, the rest are still verified.
+        # A broken rule, a timeout in matching, a bug in generation: none may end the
+        # run. This interaction is an error with its reason; the rest are still verified.
         result.outcome = Outcome.ERROR
-        result.error = f"could not verify: {describe_exception(exc)}"
+        result.error = failure_reason(exc)
     finally:
         await _tear_down(active, states, result)
         result.seconds = time.perf_counter() - started

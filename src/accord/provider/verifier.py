@@ -18,7 +18,7 @@ from accord.http_client import Auth
 from accord.model.pact import Pact
 from accord.provider.errors import VerifierSetupError
 from accord.provider.events import Event, Listener
-from accord.provider.results import VerificationResult
+from accord.provider.results import SourceFailure, VerificationResult
 from accord.provider.run import Finisher, RunSettings, Selection, run
 from accord.provider.sources import LoadedPact, load_sources
 from accord.provider.states import StateHandler
@@ -141,34 +141,13 @@ class Verifier:
         return asyncio.run(self._run(*sources, blocking=True, **options))
 
     async def verify_async(
-        self,
-        *sources: str | Path | Pact,
-        filter_description: str | None = None,
-        filter_state: str | None = None,
-        filter_consumer: str | None = None,
-        auth: Auth | None = None,
-        verbose: bool = False,
-        base_url: str | None = None,
-        app: Any = None,
-        transports: Mapping[str, Any] | None = None,
-        custom_headers: Mapping[str, str] | None = None,
-        request_hook: Callable[[Any], Any] | None = None,
-        broker: str | BrokerClient | None = None,
-        selectors: Sequence[dict[str, Any]] = (),
-        provider_version: str | None = None,
-        provider_branch: str | None = None,
-        provider_tags: Sequence[str] = (),
-        publish: bool = False,
-        enable_pending: bool = False,
-        include_wip_since: str | None = None,
-        build_url: str | None = None,
+        self, *sources: str | Path | Pact, **options: Unpack[VerifyOptions]
     ) -> VerificationResult:
         """:meth:`verify` for use inside a running event loop; same options.
 
         Every network call stays asynchronous here, so the provider may be served on the
         same event loop.
         """
-        options = {k: v for k, v in locals().items() if k not in ("self", "sources")}
         return await self._run(*sources, blocking=False, **options)
 
     async def _run(
@@ -201,7 +180,7 @@ class Verifier:
             raise AccordError("publishing results needs a broker (broker=... / --broker-url)")
         if base_url and app is not None:
             raise VerifierSetupError("give base_url or app, not both")
-        pacts = self._load(sources, auth)
+        pacts, unloaded = self._load(sources, auth)
         finishers: list[Finisher] = []
         if broker is not None:
             from accord.provider.broker import ResultPublisher, broker_source
@@ -222,6 +201,8 @@ class Verifier:
                         source, provider_version, provider_branch, provider_tags, build_url
                     )
                 )
+        if unloaded and not pacts:
+            raise unloaded[0][1]  # nothing to verify: the run cannot happen at all
         settings = RunSettings(
             provider=self.provider,
             producers=self.producers,
@@ -240,21 +221,45 @@ class Verifier:
             verbose=verbose,
             blocking=blocking,
         )
-        return await run(settings, pacts, emit=self._emit, finishers=finishers)
+        failures = [SourceFailure(source, str(exc)) for source, exc in unloaded]
+        return await run(settings, pacts, emit=self._emit, finishers=finishers, unloaded=failures)
 
-    def _load(self, sources: Iterable[str | Path | Pact], auth: Auth | None) -> list[LoadedPact]:
+    def _load(
+        self, sources: Iterable[str | Path | Pact], auth: Auth | None
+    ) -> tuple[list[LoadedPact], list[tuple[str, AccordError]]]:
+        """The pacts that load, and each source that does not with its error.
+
+        One malformed or unreachable pact must not stop the others from being verified:
+        each file (a directory's too) is loaded on its own, and a failure is reported in
+        the result instead of ending the run before any report.
+        """
         loaded: list[LoadedPact] = []
-        paths: list[str | Path] = []
+        failed: list[tuple[str, AccordError]] = []
         for source in sources:
             if isinstance(source, Pact):
                 loaded.append(LoadedPact(f"<{source.consumer}-{source.provider}>", source))
-            else:
-                paths.append(source)
-        return loaded + load_sources(paths, auth=auth)
+                continue
+            for one in _each_file(source):
+                try:
+                    loaded += load_sources([one], auth=auth)
+                except AccordError as exc:
+                    failed.append((str(one), exc))
+        return loaded, failed
 
     def _emit(self, event: Event) -> None:
         for listener in self.listeners:
             listener(event)
+
+
+def _each_file(source: str | Path) -> list[str | Path]:
+    """A directory's pact files one by one (as :func:`load_sources` would list them); any
+    other source as it is. An empty directory stays whole, so its error is reported."""
+    text = str(source)
+    if text.startswith(("http://", "https://")):
+        return [source]
+    path = Path(source)
+    files: list[str | Path] = sorted(path.glob("*.json")) if path.is_dir() else []
+    return files or [source]
 
 
 def _register(registry: dict[str, Any], what: str, name: str, fn: Any) -> None:

@@ -15,7 +15,7 @@ from email.message import Message as MimeMessage
 from email.utils import collapse_rfc2231_value
 
 from accord.matching.bodies.binary import root_rule_mismatches
-from accord.matching.bodies.registry import BodyContext, BodyFormat, BodyRules
+from accord.matching.bodies.registry import BodyContext, BodyFormat, BodyRules, compare_bodies
 from accord.matching.mismatch import Mismatch
 from accord.model.body import Body, is_json_type, is_text_type, media_type
 from accord.model.rules import MatchingRules
@@ -70,8 +70,6 @@ def compare(expected: Body, actual: Body, rules: BodyRules, context: BodyContext
 
 
 def _compare_part(expected: Body, actual: Body, context: BodyContext) -> list[Mismatch]:
-    from accord.matching.body import compare_bodies  # the registry's entry point
-
     return compare_bodies(
         expected,
         actual,

@@ -1,7 +1,7 @@
 """The body-format registry: which comparison handles a body, chosen by its media type.
 
 Each format is a small module that registers a :class:`BodyFormat`; adding a content type
-is adding a module, not another branch in :func:`accord.matching.body.compare_bodies`.
+is adding a module, not another branch in :func:`compare_bodies`.
 Formats are tried in order and the first whose ``accepts`` says yes compares the bodies;
 the binary format accepts everything and comes last.
 """
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from accord.matching.mismatch import Mismatch
-from accord.model.body import Body
-from accord.model.rules import RuleList
+from accord.model.body import Body, is_json_type, media_type
+from accord.model.rules import MatchingRules, RuleList
 
 if TYPE_CHECKING:
     from accord.schemas.in_pact import SchemaSource
@@ -94,3 +94,55 @@ def same_family(expected: str, actual: str) -> bool:
         if body_format.same_family is not None and body_format.same_family(expected, actual):
             return True
     return False
+
+
+def compare_bodies(
+    expected: Body | None,
+    actual: Body | None,
+    rules: MatchingRules,
+    *,
+    allow_unexpected_keys: bool,
+    schemas: SchemaSource | None = None,
+    part: str | None = None,
+) -> list[Mismatch]:
+    """Mismatches between two bodies; a missing expected body means "don't care".
+
+    What all formats share is decided here (missing and empty bodies, content types that
+    cannot be the same kind of thing); the rest goes to the format the media type picks.
+
+    ``schemas`` decodes protobuf and Avro bodies (``PactSchemas.of(pact, interaction)``);
+    ``part`` (``"request"``/``"response"``) tells a gRPC interaction's two messages apart.
+    """
+    if expected is None:
+        return []
+    body_format = format_for(expected)
+    if not body_format.compares_empty and (
+        expected.is_empty or (expected.content is None and not is_json_type(expected.content_type))
+    ):
+        if actual is None or actual.is_empty or actual.content is None:
+            return []
+        return [Mismatch("body", "$", f"Expected an empty body but received '{_preview(actual)}'")]
+    if actual is None:
+        if body_format.compares_empty and expected.is_empty:
+            return []  # an all-default message expects nothing in particular
+        return [Mismatch("body", "$", "Expected a body but it was missing", expected.content)]
+    expected_type = media_type(expected.content_type)
+    actual_type = media_type(actual.content_type)
+    if expected_type and actual_type and not same_family(expected_type, actual_type):
+        return [
+            Mismatch(
+                "body-type",
+                "",
+                f"Expected a body of '{expected_type}' but the actual content type was "
+                f"'{actual_type}'",
+                expected_type,
+                actual_type,
+            )
+        ]
+    context = BodyContext(allow_unexpected_keys, schemas, part)
+    return body_format.compare(expected, actual, rules.category("body"), context)
+
+
+def _preview(body: Body) -> str:
+    text = body.to_text()
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from accord.matching.deadline import within
 from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, Pact, SyncMessage
 from accord.provider.errors import InteractionError
 from accord.provider.results import InteractionResult
@@ -36,6 +38,8 @@ class KindContext:
     named: dict[str, Any] = field(default_factory=dict)
     """Transports given by name (``verify(transports={...})``), keyed by transport name."""
     verbose: bool = False
+    timeout: float | None = None
+    """The verifier's timeout; matching and generation run :meth:`bounded` by it too."""
     pact: Pact | None = None
     """The pact of the interaction being verified (its schemas, for binary contents)."""
 
@@ -49,6 +53,11 @@ class KindContext:
 
         found = schemas_for(self.pact, interaction)
         return found if found else None
+
+    def bounded(self) -> AbstractContextManager[None]:
+        """Matching and generation inside this block stop with ``MatchingTimeout`` after
+        ``timeout`` seconds, as user code does (see :mod:`accord.matching.deadline`)."""
+        return within(self.timeout)
 
     def message_transport(self, interaction: Interaction) -> MessageTransport:
         """The named transport the interaction says it travels on, else the default one.

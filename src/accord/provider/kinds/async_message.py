@@ -30,8 +30,9 @@ async def verify(
     if not produced:
         raise InteractionError(f"the provider produced no message for {call.description!r}")
     actual = produced[0]
-    expected = expected_message(interaction.message, values)
-    result.mismatches = compare_message(expected, actual, schemas=ctx.schemas(interaction))
+    with ctx.bounded():
+        expected = expected_message(interaction.message, values)
+        result.mismatches = compare_message(expected, actual, schemas=ctx.schemas(interaction))
     if result.mismatches:
         result.outcome = Outcome.FAILED
     if ctx.verbose:

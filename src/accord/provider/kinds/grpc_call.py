@@ -17,6 +17,7 @@ from accord.errors import SchemaError
 from accord.matching.generators import PROVIDER
 from accord.matching.message import compare_message, compare_metadata
 from accord.matching.mismatch import Mismatch
+from accord.matching.protobuf_generators import generate_protobuf
 from accord.model.body import Body
 from accord.model.pact import MessageContents, SyncMessage
 from accord.provider.errors import InteractionError
@@ -25,7 +26,6 @@ from accord.provider.kinds import KindContext
 from accord.provider.results import InteractionResult, Outcome
 from accord.provider.transports.grpc import GrpcReply, GrpcTransport
 from accord.schemas.in_pact import schemas_for
-from accord.schemas.protobuf_generators import generate_protobuf
 from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
 
 _CONTENT_TYPE_KEYS = ("contenttype", "content-type")
@@ -49,9 +49,10 @@ async def verify(
     schemas = schemas_for(ctx.pact, interaction)
     try:
         method = schemas.proto_method()
-        request = generate_protobuf(
-            method.input, interaction.request, mode=PROVIDER, context=values
-        )
+        with ctx.bounded():
+            request = generate_protobuf(
+                method.input, interaction.request, mode=PROVIDER, context=values
+            )
     except SchemaError as exc:
         raise InteractionError(f"cannot call the gRPC method: {exc}") from exc
     if not interaction.response:
@@ -68,13 +69,14 @@ async def verify(
         if key.lower() not in _NOT_SENT
     )
     reply = await transport.call(method.path, data, sent)
-    expected = expected_message(interaction.response[0], values)
-    kept = {k: v for k, v in expected.metadata.items() if k.lower() not in _CONTENT_TYPE_KEYS}
-    expected = replace(expected, metadata=kept)
-    if expected_status(expected.metadata) is not None:
-        mismatches = _compare_error(expected, reply)
-    else:
-        mismatches = _compare_reply(expected, reply, schemas, method.output.full_name)
+    with ctx.bounded():
+        expected = expected_message(interaction.response[0], values)
+        kept = {k: v for k, v in expected.metadata.items() if k.lower() not in _CONTENT_TYPE_KEYS}
+        expected = replace(expected, metadata=kept)
+        if expected_status(expected.metadata) is not None:
+            mismatches = _compare_error(expected, reply)
+        else:
+            mismatches = _compare_reply(expected, reply, schemas, method.output.full_name)
     result.mismatches = mismatches
     if mismatches:
         result.outcome = Outcome.FAILED

@@ -18,11 +18,14 @@ async def verify(
     result: InteractionResult,
 ) -> None:
     transport = ctx.http_transport(interaction)
-    actual = await transport.send(outgoing_request(interaction.request, values))
-    result.mismatches = compare_response(
-        expected_response(interaction.response, values),
-        actual,
-        schemas=ctx.schemas(interaction),
-    )
+    with ctx.bounded():
+        request = outgoing_request(interaction.request, values)
+    actual = await transport.send(request)
+    with ctx.bounded():
+        result.mismatches = compare_response(
+            expected_response(interaction.response, values),
+            actual,
+            schemas=ctx.schemas(interaction),
+        )
     if result.mismatches:
         result.outcome = Outcome.FAILED

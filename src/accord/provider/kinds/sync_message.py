@@ -27,7 +27,8 @@ async def verify(
     result: InteractionResult,
 ) -> None:
     transport = ctx.message_transport(interaction)
-    expected = [expected_message(response, values) for response in interaction.response]
+    with ctx.bounded():
+        expected = [expected_message(response, values) for response in interaction.response]
     limit = transport.max_responses
     if limit is not None and len(expected) > limit:
         result.warnings.append(
@@ -35,11 +36,13 @@ async def verify(
             f"{limit} of the {len(expected)} expected were compared"
         )
         expected = expected[:limit]
+    with ctx.bounded():
+        request = outgoing_message(interaction.request, values)
     call = MessageCall(
         interaction.description,
         interaction.provider_states,
         values,
-        request=outgoing_message(interaction.request, values),
+        request=request,
         content_types=tuple(r.content_type for r in expected),
     )
     actual = await transport.produce(call)
@@ -56,7 +59,8 @@ async def verify(
         )
     several = len(expected) > 1
     for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
-        found = compare_message(want, got, schemas=ctx.schemas(interaction), part="response")
+        with ctx.bounded():
+            found = compare_message(want, got, schemas=ctx.schemas(interaction), part="response")
         if several:
             found = [replace(m, message=f"response {index + 1}: {m.message}") for m in found]
         mismatches += found

@@ -39,8 +39,9 @@ async def verify(
         path = websocket_path(interaction)
     except AccordError as exc:
         raise InteractionError(str(exc)) from exc
-    expected = [expected_message(response, values) for response in interaction.response]
-    request = outgoing(outgoing_message(interaction.request, values))
+    with ctx.bounded():
+        expected = [expected_message(response, values) for response in interaction.response]
+        request = outgoing(outgoing_message(interaction.request, values))
     exchange = await transport.exchange(path, request, len(expected))
     mismatches: list[Mismatch] = []
     if len(exchange.messages) < len(expected):
@@ -57,7 +58,8 @@ async def verify(
         )
     several = len(expected) > 1
     for index, (want, got) in enumerate(zip(expected, exchange.messages, strict=False)):
-        found = compare_message(want, received(got, want.content_type))
+        with ctx.bounded():
+            found = compare_message(want, received(got, want.content_type))
         if several:
             found = [replace(m, message=f"message {index + 1}: {m.message}") for m in found]
         mismatches += found

@@ -13,6 +13,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from accord.errors import ProducerOutputError
 from accord.message import from_contents
 from accord.model.pact import MessageContents
 from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
@@ -39,9 +40,13 @@ class Producers:
         else:
             items = [produced]
         types = list(call.content_types) or [None]
-        return [
-            to_contents(item, types[min(index, len(types) - 1)]) for index, item in enumerate(items)
-        ]
+        try:
+            return [
+                to_contents(item, types[min(index, len(types) - 1)])
+                for index, item in enumerate(items)
+            ]
+        except ProducerOutputError as exc:
+            raise InteractionError(f"producer for {call.description!r}: {exc}") from exc
 
     async def call_producer(self, call: MessageCall) -> Any:
         """The producer's raw return value; failures are one-line :class:`InteractionError`."""

@@ -14,7 +14,7 @@ from typing import Any
 from accord.matching.generators import generate_body, generate_message
 from accord.model.body import Body
 from accord.model.pact import MessageContents
-from accord.schemas.protobuf import ProtoMessage
+from accord.schemas.protobuf import ProtoMessage  # a type; the extra loads lazily
 
 
 def generate_protobuf(
