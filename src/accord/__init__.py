@@ -3,8 +3,8 @@
 The public face is small: :class:`Pact` for consumers, :class:`Verifier` for providers,
 :class:`Message` for what flows between them, the :mod:`match` and :mod:`generate`
 vocabularies, the errors a caller may catch, the events a reporter listens to, :class:`Auth`
-for pact URLs and :class:`BrokerClient` for a Pact Broker. Everything else lives in
-modules that are not part of this list and may change.
+(credentials for pact URLs and brokers) and :class:`BrokerClient` for a Pact Broker.
+Everything else lives in modules that are not part of this list and may change.
 """
 
 from accord import generate, match
@@ -23,6 +23,7 @@ from accord.errors import (
     RemoteProviderError,
     SourceError,
 )
+from accord.http_client import Auth
 from accord.message import Message
 from accord.provider.events import (
     Event,
@@ -34,7 +35,6 @@ from accord.provider.events import (
     VerificationWarning,
 )
 from accord.provider.results import InteractionResult, Outcome, VerificationResult
-from accord.provider.sources import Auth
 from accord.provider.verifier import Verifier
 
 __all__ = [

@@ -78,6 +78,42 @@ class HandlerFailed(AccordError):
         )
 
 
+class HttpError(AccordError):
+    """An HTTP request accord made got no usable answer; the one-line message names the
+    method, the URL and the cause.
+
+    ``status`` and ``body`` are set when the server answered (``body`` decoded as JSON
+    when it is JSON). ``timed_out``, ``too_large`` and ``connect_failed`` say what kind of
+    failure it was, so callers can add advice without parsing the message; ``retryable``
+    is the client's own judgement of whether another try could help.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        status: int | None = None,
+        body: Any = None,
+        cause: str | None = None,
+        timed_out: bool = False,
+        too_large: bool = False,
+        connect_failed: bool = False,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+        self.status = status
+        self.body = body
+        self.cause = cause
+        self.timed_out = timed_out
+        self.too_large = too_large
+        self.connect_failed = connect_failed
+        self.retryable = retryable
+
+
 class BrokerError(AccordError):
     """The broker could not be reached or refused a request; the message says which."""
 

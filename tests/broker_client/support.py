@@ -167,10 +167,20 @@ class Remote:
 
 class Recorder:
     """A reverse proxy in front of the broker that records each request's method, path and
-    ``Authorization`` header, and can answer the first ``fail`` requests with ``status``
-    (or answer everything with a fixed non-JSON page when ``upstream`` is None)."""
+    ``Authorization`` header, and can answer the first ``fail`` requests (of method ``only``
+    and to a path containing ``path_contains``, when given) with ``status``, or drop their
+    connection unanswered when ``status`` is ``"drop"`` (or answer everything with a fixed
+    non-JSON page when ``upstream`` is None)."""
 
-    def __init__(self, upstream: str | None, *, fail: int = 0, status: int = 503) -> None:
+    def __init__(
+        self,
+        upstream: str | None,
+        *,
+        fail: int = 0,
+        status: int | str = 503,
+        only: str | None = None,
+        path_contains: str = "",
+    ) -> None:
         import http.server
         import threading
         import urllib.error
@@ -191,8 +201,13 @@ class Recorder:
                 if upstream is None:
                     self._reply(200, b"<html>not a broker</html>", "text/html")
                     return
-                if recorder.fail > 0:
+                chosen = only in (None, self.command) and path_contains in self.path
+                if recorder.fail > 0 and chosen:
                     recorder.fail -= 1
+                    if status == "drop":
+                        self.close_connection = True
+                        return
+                    assert isinstance(status, int)
                     self._reply(status, b'{"error": "try again"}', "application/json")
                     return
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}

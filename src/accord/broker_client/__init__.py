@@ -1,4 +1,4 @@
-"""A Pact Broker client (standard library only): publish, can-i-deploy, deployments, and
+"""A Pact Broker client (over the core's one HTTP client): publish, can-i-deploy, deployments, and
 the pacts-for-verification flow the verifier uses. It speaks the API the official clients
 speak, so it works with accord's broker, the Ruby Pact Broker and PactFlow alike."""
 

@@ -1,19 +1,19 @@
-"""HAL over HTTP: links, templates, credentials, retries and one-line errors."""
+"""HAL over a broker's HTTP API: links, templates and one-line broker errors.
+
+The HTTP itself (credentials, the retry policy, the deadline, error wording) is the core's
+one client, :class:`accord.http_client.HttpClient`.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
 
-from accord.errors import BrokerError
+from accord.errors import BrokerError, HttpError
+from accord.http_client import Auth, HttpClient
 
-_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_ACCEPT = {"Accept": "application/hal+json, application/json"}
 
 
 def client_from_env(
@@ -27,21 +27,23 @@ def client_from_env(
     url = base_url or os.environ.get("PACT_BROKER_BASE_URL")
     if not url:
         raise BrokerError("no broker URL: pass --broker-url or set PACT_BROKER_BASE_URL")
-    return BrokerClient(
-        url,
-        token=token or os.environ.get("PACT_BROKER_TOKEN"),
-        username=username or os.environ.get("PACT_BROKER_USERNAME"),
-        password=password or os.environ.get("PACT_BROKER_PASSWORD"),
-    )
+    return BrokerClient(url, auth=Auth.from_env(token=token, username=username, password=password))
 
 
 class BrokerClient:
-    """Talks to one broker. Methods return decoded JSON documents."""
+    """Talks to one broker. Methods return decoded JSON documents.
+
+    Credentials are an :class:`~accord.Auth` (or, as before, ``token`` or ``username`` and
+    ``password``). ``retries`` is how many times an idempotent request (GET, PUT, DELETE)
+    is tried in all; a POST or PATCH is sent once, so results and deployments are never
+    recorded twice.
+    """
 
     def __init__(
         self,
         base_url: str,
         *,
+        auth: Auth | None = None,
         token: str | None = None,
         username: str | None = None,
         password: str | None = None,
@@ -51,13 +53,20 @@ class BrokerClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
-        self._auth: str | None = None
-        if token:
-            self._auth = f"Bearer {token}"
-        elif username:
-            raw = f"{username}:{password or ''}".encode()
-            self._auth = "Basic " + base64.b64encode(raw).decode("ascii")
+        if auth is None and (token or username):
+            auth = Auth(token or None, username, password)
+        self.auth = auth
+        self.http = HttpClient(auth=auth, timeout=timeout, attempts=retries, headers=_ACCEPT)
         self._index: dict[str, Any] | None = None
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> BrokerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- HAL -------------------------------------------------------------------------------
 
@@ -109,44 +118,21 @@ class BrokerClient:
         missing_ok: bool = False,
     ) -> Any:
         url = self.url(path)
-        data = None if body is None else json.dumps(body).encode()
-        headers = {"Accept": "application/hal+json, application/json"}
-        if data is not None:
-            headers["Content-Type"] = content_type
-        if self._auth:
-            headers["Authorization"] = self._auth
-        attempt = 0
-        while True:
-            attempt += 1
-            request = urllib.request.Request(url, data=data, method=method, headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    payload = response.read()
-                    return json.loads(payload) if payload.strip() else {}
-            except urllib.error.HTTPError as exc:
-                detail = _decode(exc.read())
-                if exc.code == 404 and missing_ok:
-                    return None
-                if exc.code in _RETRY_STATUSES and attempt < self.retries:
-                    time.sleep(min(0.2 * 2**attempt, 2.0))
-                    continue
+        try:
+            if body is None:
+                response = self.http.request(method, url)
+            else:
+                headers = {"Content-Type": content_type}
+                response = self.http.request(method, url, json=body, headers=headers)
+            if response.status == 404 and missing_ok:
+                return None
+            return response.raise_for_status().json()
+        except HttpError as exc:
+            if exc.connect_failed:
                 raise BrokerError(
-                    f"{method} {url} answered HTTP {exc.code}: {_summary(detail)}",
-                    exc.code,
-                    detail,
+                    f"cannot reach the broker at {self.base_url}: {exc.cause} (is it running?)"
                 ) from exc
-            except (urllib.error.URLError, OSError) as exc:
-                if attempt < self.retries and not isinstance(
-                    getattr(exc, "reason", None), ConnectionRefusedError
-                ):
-                    time.sleep(min(0.2 * 2**attempt, 2.0))
-                    continue
-                reason = getattr(exc, "reason", exc)
-                raise BrokerError(
-                    f"cannot reach the broker at {self.base_url}: {reason} (is it running?)"
-                ) from exc
-            except ValueError as exc:
-                raise BrokerError(f"{method} {url} did not answer JSON: {exc}") from exc
+            raise BrokerError(str(exc), exc.status, exc.body) from exc
 
 
 def fill_template(href: str, params: dict[str, str]) -> str:
@@ -154,31 +140,3 @@ def fill_template(href: str, params: dict[str, str]) -> str:
     for key, value in params.items():
         href = href.replace("{" + key + "}", urllib.parse.quote(str(value), safe=""))
     return href
-
-
-def _decode(raw: bytes) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw.decode("utf-8", "replace")
-
-
-def _summary(detail: Any) -> str:
-    """The most useful short text from an error body."""
-    if isinstance(detail, dict):
-        errors = detail.get("errors")
-        if isinstance(errors, dict):
-            parts = [
-                f"{k}: {'; '.join(map(str, v)) if isinstance(v, list) else v}"
-                for k, v in errors.items()
-            ]
-            return ", ".join(parts)
-        if isinstance(errors, list):
-            return "; ".join(str(e) for e in errors)
-        for key in ("error", "message", "title"):
-            if key in detail:
-                value = detail[key]
-                return value.get("message", str(value)) if isinstance(value, dict) else str(value)
-        return json.dumps(detail)[:300]
-    text = str(detail).strip()
-    return text[:300] or "(empty body)"

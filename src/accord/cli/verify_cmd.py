@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from accord.cli.client_cmd import add_broker_options, broker_client
 from accord.cli.output import Painter, painter_for
 from accord.errors import AccordError
+from accord.http_client import Auth
 from accord.provider.events import (
     Event,
     InteractionFinished,
@@ -26,7 +27,6 @@ from accord.provider.events import (
 from accord.provider.reports import JsonReport, JUnitReport, ReportFile
 from accord.provider.results import Outcome
 from accord.provider.safe_text import encodable
-from accord.provider.sources import Auth
 from accord.provider.verifier import Verifier
 
 

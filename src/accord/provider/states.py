@@ -65,7 +65,7 @@ class StateSetup:
 
     async def aclose(self) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            self._client.close()
             self._client = None
 
     async def set_up(self, state: ProviderState) -> ActiveState:
@@ -103,20 +103,25 @@ class StateSetup:
             ) from exc
 
     async def _remote(self, state: ProviderState) -> ActiveState:
+        from accord.http_client import HttpClient
         from accord.provider.transports import message_protocol
 
         url = str(self.state_change_url)
         if self._client is None:
-            tls = url.startswith("https://")
-            self._client = message_protocol.ProtocolClient(
-                self.timeout or 30.0, tls=tls, blocking=self.blocking
+            self._client = HttpClient(
+                timeout=self.timeout or 30.0, headers={"Accept": "application/json"}
             )
         client = self._client
+        blocking = self.blocking
         try:
-            values = await message_protocol.change_state(client, url, state, "setup")
+            values = await message_protocol.change_state(
+                client, url, state, "setup", blocking=blocking
+            )
         except AccordError as exc:
             raise StateFailed(f"state change for {state.name!r} failed: {exc}") from exc
-        teardown = functools.partial(message_protocol.change_state, client, url, state, "teardown")
+        teardown = functools.partial(
+            message_protocol.change_state, client, url, state, "teardown", blocking=blocking
+        )
         return ActiveState(state, {**state.params, **values}, None, teardown)
 
 

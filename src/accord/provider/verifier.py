@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from accord.errors import AccordError
+from accord.http_client import Auth
 from accord.model.pact import Pact
 from accord.provider.errors import VerifierSetupError
 from accord.provider.events import Event, Listener
 from accord.provider.results import SourceFailure, VerificationResult
 from accord.provider.run import Finisher, RunSettings, Selection, run
-from accord.provider.sources import Auth, LoadedPact, load_sources
+from accord.provider.sources import LoadedPact, load_sources
 from accord.provider.states import StateHandler
 
 if TYPE_CHECKING:

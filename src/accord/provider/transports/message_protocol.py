@@ -12,12 +12,11 @@ State changes are ``POST``ed to a state-change URL as ``{"state", "params", "act
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
-from accord.errors import RemoteProviderError
+from accord.errors import HttpError, RemoteProviderError
+from accord.http_client import HttpClient, Response
 from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState
 from accord.model.read import legacy_body
@@ -36,122 +35,45 @@ class MessageProtocol:
     def __init__(self, url: str, timeout: float | None = 30.0, *, blocking: bool = False) -> None:
         self.url = url
         self.timeout = timeout or 30.0
-        self.client = ProtocolClient(
-            self.timeout, tls=url.startswith("https://"), blocking=blocking
-        )
+        self.blocking = blocking
+        self.client = HttpClient(timeout=self.timeout, headers=_ACCEPT)
 
     async def produce(self, call: MessageCall) -> list[MessageContents]:
         payload = message_request(call.description, call.states, call.request)
         try:
-            body, headers = await self.client.post(self.url, payload)
-            return [read_message(body, headers)]
+            response = await post(self.client, self.url, payload, blocking=self.blocking)
+            return [read_message(response.content, response.headers)]
         except RemoteProviderError as exc:
             raise InteractionError(str(exc)) from exc
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        self.client.close()
 
 
 def from_target(target: Any, options: TransportOptions) -> MessageProtocol:
     return MessageProtocol(str(target), options.timeout, blocking=options.blocking)
 
 
-class ProtocolClient:
-    """Posts to a provider's message and state-change endpoints over kept-alive connections:
-    a state change then costs a round trip, not a new TCP connection.
+_ACCEPT = {"Accept": "application/json"}
 
-    These are fixed-shape JSON POSTs the verifier makes itself (no user hook sees them).
+
+async def post(
+    client: HttpClient, url: str, payload: dict[str, Any], *, blocking: bool
+) -> Response:
+    """POST ``payload`` as JSON (once: a POST is never retried) and check the status.
+
     Blocking (``verify``, see :attr:`~accord.provider.transports.TransportOptions.blocking`)
-    they go through the standard library's ``http.client``, several times cheaper per call
-    than httpx; otherwise through async httpx, so a provider may share the caller's loop.
+    the call runs right here, on a kept-alive connection, which is the cheapest way; from
+    ``verify_async`` it runs on a worker thread, so a provider may share the caller's loop.
     """
-
-    def __init__(self, timeout: float = 30.0, *, tls: bool = True, blocking: bool = False) -> None:
-        self.timeout = timeout
-        self.tls = tls
-        self.blocking = blocking
-        self._connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
-        self._async: Any = None
-
-    async def post(self, url: str, payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-        if self.blocking:
-            status, body, headers = self._post_blocking(url, payload)
+    try:
+        if blocking:
+            response = client.request("POST", url, json=payload)
         else:
-            status, body, headers = await self._post_async(url, payload)
-        if status >= 400:
-            detail = body[:200].decode("utf-8", "replace")
-            raise RemoteProviderError(f"POST {url} answered HTTP {status}: {detail}")
-        return body, headers
-
-    def _post_blocking(
-        self, url: str, payload: dict[str, Any]
-    ) -> tuple[int, bytes, dict[str, str]]:
-        parts = urlsplit(url)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        data = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        key = (parts.scheme, parts.netloc)
-        for attempt in (1, 2):
-            connection = self._connections.get(key)
-            if connection is None:
-                kind = (
-                    http.client.HTTPSConnection
-                    if parts.scheme == "https"
-                    else http.client.HTTPConnection
-                )
-                connection = kind(parts.netloc, timeout=self.timeout)
-                self._connections[key] = connection
-            try:
-                connection.request("POST", target, data, headers)
-                response = connection.getresponse()
-                body = response.read()
-            except TimeoutError as exc:
-                self._drop(key)
-                raise RemoteProviderError(
-                    f"POST {url} did not answer within {self.timeout:g} s"
-                ) from exc
-            except (OSError, http.client.HTTPException) as exc:
-                self._drop(key)
-                if attempt == 1 and isinstance(
-                    exc, http.client.RemoteDisconnected | BrokenPipeError
-                ):
-                    continue  # the server closed an idle kept-alive connection: reconnect
-                raise RemoteProviderError(f"POST {url} failed: {exc}") from exc
-            if response.will_close:
-                self._drop(key)
-            return response.status, body, {k.lower(): v for k, v in response.getheaders()}
-        raise RemoteProviderError(f"POST {url} failed: the connection kept closing")
-
-    async def _post_async(
-        self, url: str, payload: dict[str, Any]
-    ) -> tuple[int, bytes, dict[str, str]]:
-        import httpx
-
-        if self._async is None:
-            # verify=False only for plain http URLs: there is no TLS context to build then.
-            self._async = httpx.AsyncClient(timeout=self.timeout, verify=self.tls)
-        try:
-            response = await self._async.post(url, json=payload)
-        except httpx.TimeoutException as exc:
-            raise RemoteProviderError(
-                f"POST {url} did not answer within {self.timeout:g} s"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise RemoteProviderError(f"POST {url} failed: {exc}") from exc
-        headers = {k.lower(): v for k, v in response.headers.items()}
-        return response.status_code, response.content, headers
-
-    def _drop(self, key: tuple[str, str]) -> None:
-        connection = self._connections.pop(key, None)
-        if connection is not None:
-            connection.close()
-
-    async def aclose(self) -> None:
-        for key in list(self._connections):
-            self._drop(key)
-        if self._async is not None:
-            await self._async.aclose()
-            self._async = None
+            response = await client.arequest("POST", url, json=payload)
+        return response.raise_for_status()
+    except HttpError as exc:
+        raise RemoteProviderError(str(exc)) from exc
 
 
 def message_to_json(message: MessageContents) -> dict[str, Any]:
@@ -201,13 +123,13 @@ def read_message(body: bytes, headers: dict[str, str]) -> MessageContents:
 
 
 async def change_state(
-    client: ProtocolClient, url: str, state: ProviderState, action: str
+    client: HttpClient, url: str, state: ProviderState, action: str, *, blocking: bool = False
 ) -> dict[str, Any]:
     """POST one state change (the official verifier's body); a JSON object answer is values."""
     payload = {"state": state.name, "params": state.params, "action": action}
-    body, _ = await client.post(url, payload)
+    response = await post(client, url, payload, blocking=blocking)
     try:
-        values = json.loads(body) if body.strip() else {}
+        values = json.loads(response.content) if response.content.strip() else {}
     except ValueError:
         return {}
     return values if isinstance(values, dict) else {}
