@@ -131,15 +131,33 @@ def check_params(handler: StateHandler, state: ProviderState) -> None:
     Without this a missing parameter surfaces as Python's ``missing 1 required positional
     argument`` from deep inside the call, which says nothing about the pact.
     """
+    names = frozenset(state.params)
+    try:
+        problem = _misfit(handler, names)
+    except TypeError:  # an unhashable callable: check it afresh
+        problem = _misfit.__wrapped__(handler, names)
+    if problem is not None:
+        supplied = ", ".join(sorted(state.params)) or "none"
+        raise StateFailed(
+            f"state handler {problem[0]} for {state.name!r} does not fit the params "
+            f"the pact supplies ({supplied}): {problem[1]}"
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _misfit(handler: StateHandler, names: frozenset[str]) -> tuple[str, str] | None:
+    """``(the handler as written, Python's complaint)`` when the params cannot bind.
+
+    Cached: a run checks the same handler against the same param names many times.
+    """
     try:
         signature = inspect.signature(handler)
     except (TypeError, ValueError):
-        return
-    kwargs = accepted_kwargs(handler, state.params)
+        return None
+    kwargs = accepted_kwargs(handler, dict.fromkeys(names))
     try:
         signature.bind(**kwargs)
     except TypeError as exc:
-        supplied = ", ".join(sorted(state.params)) or "none"
         name = getattr(handler, "__name__", None) or getattr(
             getattr(handler, "func", None), "__name__", "handler"
         )
@@ -147,10 +165,8 @@ def check_params(handler: StateHandler, state: ProviderState) -> None:
             parameters=[p.replace(annotation=p.empty) for p in signature.parameters.values()],
             return_annotation=signature.empty,
         )
-        raise StateFailed(
-            f"state handler {name}{bare} for {state.name!r} does not fit the params "
-            f"the pact supplies ({supplied}): {exc}"
-        ) from None
+        return f"{name}{bare}", str(exc)
+    return None
 
 
 async def set_up(handler: StateHandler, state: ProviderState, runner: UserCode) -> ActiveState:

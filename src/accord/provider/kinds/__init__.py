@@ -66,11 +66,16 @@ class KindContext:
         marked ``"transport": "kafka"`` still reaches its producer.
         """
         named = self.named.get(interaction.transport or "")
-        return named if isinstance(named, MessageTransport) else self.messages
+        # (a runtime-checkable Protocol's isinstance is slow: skip it when nothing is named)
+        return named if named is not None and isinstance(named, MessageTransport) else self.messages
 
     def http_transport(self, interaction: Interaction) -> HttpTransport:
         named = self.named.get(interaction.transport or "")
-        if isinstance(named, HttpTransport) and not is_http_transport_name(interaction.transport):
+        if (
+            named is not None
+            and isinstance(named, HttpTransport)
+            and not is_http_transport_name(interaction.transport)
+        ):
             return named
         if self.http is None:
             raise InteractionError(
