@@ -115,20 +115,29 @@ def _clean(value: Any, where: _Where, depth: int, active: set[int], what: str) -
         raise ProducerOutputError(f"{what} has a circular reference at {_path(where)}")
     active.add(marker)
     try:
+        # Plain JSON comes back as the very same object: only what changes is copied.
         if isinstance(value, dict):
-            out: dict[str, Any] = {}
+            out: dict[str, Any] | None = None
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise ProducerOutputError(
                         f"{what} has a key {key!r} ({_type_name(key)}) at {_path(where)}; "
                         "JSON object keys are strings"
                     )
-                out[key] = _clean(item, (where, key), depth + 1, active, what)
-            return out
-        return [
-            _clean(item, (where, index), depth + 1, active, what)
-            for index, item in enumerate(value)
-        ]
+                cleaned = _clean(item, (where, key), depth + 1, active, what)
+                if cleaned is not item:
+                    if out is None:
+                        out = dict(value)
+                    out[key] = cleaned
+            return value if out is None else out
+        items: list[Any] | None = None if isinstance(value, list) else list(value)
+        for index, item in enumerate(value):
+            cleaned = _clean(item, (where, index), depth + 1, active, what)
+            if cleaned is not item:
+                if items is None:
+                    items = list(value)
+                items[index] = cleaned
+        return value if items is None else items
     finally:
         active.discard(marker)
 
