@@ -28,6 +28,10 @@ EXPECTED = {
     "InteractionFinished",
     "VerificationWarning",
     "VerificationFinished",
+    "SourceUnloaded",
+    "ResultsPublished",
+    # what a sync-message handler receives
+    "SyncExchange",
     # errors a caller may catch
     "AccordError",
     "HandlerFailed",
@@ -39,6 +43,12 @@ EXPECTED = {
     "RemoteProviderError",
     "SourceError",
     "BrokerError",
+    "HttpError",
+    "MockServerMismatch",
+    "RuleError",
+    "SchemaError",
+    "MissingExtraError",
+    "EventLoopError",
     # reaching pacts and brokers
     "Auth",
     "BrokerClient",
