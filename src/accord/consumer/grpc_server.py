@@ -24,14 +24,12 @@ from accord.matching.message import compare_message
 from accord.matching.mismatch import Mismatch
 from accord.matching.protobuf_generators import generate_protobuf
 from accord.model.body import Body
-from accord.model.pact import MessageContents, SyncMessage
+from accord.model.pact import MessageContents, SyncMessage, without_content_type
 from accord.schemas.extras import require
 from accord.schemas.in_pact import GivenSchemas
 from accord.schemas.protobuf import ProtoMethod, ProtoSchema
-from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
+from accord.wire.grpc_status import MESSAGE_KEY, expected_status, sent_metadata
 
-_CONTENT_TYPE_KEYS = ("contenttype", "content-type")
-_NOT_SENT = frozenset({*_CONTENT_TYPE_KEYS, STATUS_KEY, MESSAGE_KEY})
 _WORKERS = 4
 
 
@@ -175,8 +173,7 @@ def _compare_request(
     expectation: GrpcExpectation, data: bytes, metadata: dict[str, str]
 ) -> list[Mismatch]:
     expected = expectation.interaction.request
-    kept = {k: v for k, v in expected.metadata.items() if k.lower() not in _CONTENT_TYPE_KEYS}
-    expected = replace(expected, metadata=kept)
+    expected = replace(expected, metadata=without_content_type(expected.metadata))
     body_type = expected.contents.content_type if expected.contents is not None else None
     actual = MessageContents(Body(data, body_type), dict(metadata))
     return compare_message(
@@ -205,11 +202,7 @@ def _reply(expectation: GrpcExpectation) -> _Outcome:
         mode=CONSUMER,
         context={},
     )
-    sent = tuple(
-        (key.lower(), _text(value))
-        for key, value in response.metadata.items()
-        if key.lower() not in _NOT_SENT
-    )
+    sent = sent_metadata(response.metadata)
     status = expected_status(response.metadata)
     if status is not None:
         message = response.metadata.get(MESSAGE_KEY)

@@ -10,12 +10,10 @@ from accord.matching.mismatch import Mismatch, show
 from accord.matching.rule_check import check_rules
 from accord.matching.values import check_all, json_equal
 from accord.model.body import Body
-from accord.model.pact import MessageContents
+from accord.model.pact import MessageContents, is_content_type_key
 
 if TYPE_CHECKING:
     from accord.schemas.in_pact import SchemaSource
-
-_CONTENT_TYPE_KEYS = ("contenttype", "content-type")
 
 
 def compare_message(
@@ -59,7 +57,7 @@ def compare_metadata(expected: MessageContents, message: MessageContents) -> lis
     actual = message.metadata
     out = []
     for key, value in expected.metadata.items():
-        if key.lower() in _CONTENT_TYPE_KEYS:
+        if is_content_type_key(key):
             received = message.content_type
             if received is not None and isinstance(value, str):
                 if not header_values_match("content-type", value, received):

@@ -74,11 +74,24 @@ class MessageContents:
         return metadata_content_type(self.metadata)
 
 
+CONTENT_TYPE_KEYS = frozenset({"contenttype", "content-type"})
+"""Message metadata keys (lower-cased) that state the content type, in every spelling."""
+
+
+def is_content_type_key(key: str) -> bool:
+    return key.lower() in CONTENT_TYPE_KEYS
+
+
 def metadata_content_type(metadata: dict[str, Any]) -> str | None:
     for key, value in metadata.items():
-        if key.lower() in ("contenttype", "content-type") and isinstance(value, str):
+        if is_content_type_key(key) and isinstance(value, str):
             return value
     return None
+
+
+def without_content_type(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` less its content-type keys (what a transport carries elsewhere)."""
+    return {key: value for key, value in metadata.items() if not is_content_type_key(key)}
 
 
 @dataclass(slots=True, kw_only=True)

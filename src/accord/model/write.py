@@ -32,6 +32,7 @@ from accord.model.pact import (
     Pact,
     SyncMessage,
     UnknownInteraction,
+    is_content_type_key,
 )
 from accord.model.read import collector_paused, load_pact
 
@@ -222,7 +223,7 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
     if (
         content_type
         and _needs_stated_type(body, content_type)
-        and not any(k.lower() in ("contenttype", "content-type") for k in metadata)
+        and not any(is_content_type_key(k) for k in metadata)
     ):
         # Only what a reader cannot infer (JSON needs no label; base64 bytes do).
         metadata["contentType"] = content_type

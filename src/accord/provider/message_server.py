@@ -45,7 +45,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from accord.errors import MessageServerError, PactFileError
 from accord.model.at import At
-from accord.model.pact import MessageContents, ProviderState
+from accord.model.pact import MessageContents, ProviderState, is_content_type_key
 from accord.model.read import parse_message
 from accord.provider.calls import UserCode
 from accord.provider.errors import (
@@ -336,7 +336,7 @@ def _message_reply(contents: MessageContents) -> _Reply:
     if content_type:
         headers["Content-Type"] = content_type
     metadata = dict(contents.metadata)
-    if content_type and not any(k.lower() in ("contenttype", "content-type") for k in metadata):
+    if content_type and not any(is_content_type_key(k) for k in metadata):
         metadata.update(dict.fromkeys(_CONTENT_TYPE_KEYS, content_type))
     if metadata:
         headers[METADATA_HEADER] = base64.b64encode(_json_bytes(metadata)).decode("ascii")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from accord.model.pact import is_content_type_key
+
 STATUS_KEY = "grpc-status"
 MESSAGE_KEY = "grpc-message"
 
@@ -52,6 +54,17 @@ def code_name(value: Any) -> str | None:
             upper = "CANCELLED"
         return upper if upper in CODES else None
     return None
+
+
+def sent_metadata(metadata: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """What of a message's metadata travels as gRPC metadata: lower-cased keys, text values,
+    less the content type (the call's path says it) and the status keys (the call's
+    outcome says them)."""
+    return tuple(
+        (key.lower(), value if isinstance(value, str) else str(value))
+        for key, value in metadata.items()
+        if not is_content_type_key(key) and key.lower() not in (STATUS_KEY, MESSAGE_KEY)
+    )
 
 
 def expected_status(metadata: dict[str, Any]) -> str | None:

@@ -19,17 +19,14 @@ from accord.matching.message import compare_message, compare_metadata
 from accord.matching.mismatch import Mismatch
 from accord.matching.protobuf_generators import generate_protobuf
 from accord.model.body import Body
-from accord.model.pact import MessageContents, SyncMessage
+from accord.model.pact import MessageContents, SyncMessage, without_content_type
 from accord.provider.errors import InteractionError
 from accord.provider.expected import expected_message
 from accord.provider.kinds import KindContext
 from accord.provider.results import InteractionResult, Outcome
 from accord.provider.transports.grpc import GrpcReply, GrpcTransport
 from accord.schemas.in_pact import schemas_for
-from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status
-
-_CONTENT_TYPE_KEYS = ("contenttype", "content-type")
-_NOT_SENT = frozenset({*_CONTENT_TYPE_KEYS, STATUS_KEY, MESSAGE_KEY})
+from accord.wire.grpc_status import MESSAGE_KEY, STATUS_KEY, expected_status, sent_metadata
 
 
 async def verify(
@@ -63,16 +60,10 @@ async def verify(
             f"{len(interaction.response)} expected responses was compared"
         )
     data = request.contents.to_bytes() if request.contents is not None else b""
-    sent = tuple(
-        (key.lower(), value if isinstance(value, str) else str(value))
-        for key, value in request.metadata.items()
-        if key.lower() not in _NOT_SENT
-    )
-    reply = await transport.call(method.path, data, sent)
+    reply = await transport.call(method.path, data, sent_metadata(request.metadata))
     with ctx.bounded():
         expected = expected_message(interaction.response[0], values)
-        kept = {k: v for k, v in expected.metadata.items() if k.lower() not in _CONTENT_TYPE_KEYS}
-        expected = replace(expected, metadata=kept)
+        expected = replace(expected, metadata=without_content_type(expected.metadata))
         if expected_status(expected.metadata) is not None:
             mismatches = _compare_error(expected, reply)
         else:
