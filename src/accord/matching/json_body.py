@@ -19,7 +19,7 @@ from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
 from accord.matching.rule_index import RuleIndex, RuleNode, forget_oldest, rules_text
 from accord.matching.values import check, check_all, check_size, json_equal
-from accord.model.rules import Rule, RuleList
+from accord.model.rules import Rule, RuleList, shared_fingerprint
 
 _COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
 _ABSENT = object()
@@ -334,7 +334,7 @@ def shared_index(rules: dict[str, RuleList] | None) -> RuleIndex:
     """
     if not rules:
         return RuleIndex(rules)
-    key = rules_text(
+    key = shared_fingerprint(rules) or rules_text(
         [(path, rule_list.combine, rule_list.rules) for path, rule_list in rules.items()]
     )
     index = _INDEXES.get(key)

@@ -16,7 +16,7 @@ from accord.errors import RuleError
 from accord.limits import MAX_GENERATED_SIZE, MAX_RANDOM_INT_BITS
 from accord.matching.rule_index import forget_oldest, rules_text
 from accord.matching.values import CHECKS, compiled, integer_setting, rule_name, unknown_matcher
-from accord.model.rules import Generators, MatchingRules, Rule
+from accord.model.rules import Generators, MatchingRules, Rule, shared_fingerprint
 
 _MAX_RULE_DEPTH = 32
 """How deep rules may sit inside rules (``arrayContains`` variants, ``eachValue``)."""
@@ -38,7 +38,7 @@ def check_rules(rules: MatchingRules, where: str = "matchingRules") -> None:
     """
     if not rules:
         return
-    key = rules_text(
+    key = shared_fingerprint(rules) or rules_text(
         [(c, k, rule_list.combine, rule_list.rules) for c, k, rule_list in rules.items()]
     )
     if key in _PASSED:

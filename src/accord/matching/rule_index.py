@@ -16,13 +16,12 @@ distinct shape.
 from __future__ import annotations
 
 import contextlib
-import marshal
 from collections.abc import Callable
 from typing import Any
 
 from accord.matching.path import ANY_INDEX, STAR, Location, Token, parse_path
 from accord.matching.values import CHECKS, rule_name
-from accord.model.rules import Rule, RuleList
+from accord.model.rules import Rule, RuleList, json_fingerprint
 
 Check = tuple[Callable[[Rule, Any, Any, bool], str | None], Rule]
 
@@ -33,15 +32,11 @@ _NONE: tuple[int, int, RuleList | None, int] = (0, 0, None, 0)
 def rules_text(rules: Any) -> bytes:
     """A cache key that is equal exactly when two sets of rules (plain JSON data) are.
 
-    ``marshal`` keeps types apart (``1``, ``1.0`` and ``True`` differ, unlike ``==``) and
-    is about twice as fast as ``repr``; format 2 writes no back-references, so the bytes
-    depend on the values only, never on which objects happen to be shared. Data marshal
-    cannot write (not JSON) falls back to ``repr``.
+    Serialised with :func:`~accord.model.rules.json_fingerprint`; data it cannot write
+    falls back to ``repr``. Callers first try the fingerprint the reader recorded for rules
+    read from a file (:func:`~accord.model.rules.shared_fingerprint`), which costs nothing.
     """
-    try:
-        return marshal.dumps(rules, 2)
-    except ValueError:
-        return b"repr:" + repr(rules).encode("utf-8", "surrogatepass")
+    return json_fingerprint(rules) or b"repr:" + repr(rules).encode("utf-8", "surrogatepass")
 
 
 def forget_oldest(cache: dict[Any, Any]) -> None:

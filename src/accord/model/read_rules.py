@@ -13,6 +13,9 @@ from accord.model.rules import (
     Rule,
     RuleList,
     category_name,
+    json_fingerprint,
+    share,
+    unshare,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -71,8 +74,47 @@ def _rule_list(raw: Any, at: At) -> tuple[list[Rule], str]:
     return [normalise_rule(r, at / "matchers" / i) for i, r in enumerate(matchers)], combine
 
 
+_PARSED: dict[bytes, MatchingRules] = {}
+_PARSED_KEPT = 256
+
+
 def parse_matching_rules(value: Any, at: At) -> MatchingRules:
-    """The V2 flat form or the V3/V4 category form."""
+    """The V2 flat form or the V3/V4 category form.
+
+    Interactions of one pact mostly repeat the same rules, so each distinct set (by its
+    :func:`~accord.model.rules.json_fingerprint`) is parsed once and the result shared,
+    read-only, by every interaction that carries it (see :func:`~accord.model.rules.share`).
+    """
+    if not value or type(value) is not dict:
+        return _parse_matching_rules(value, at)
+    fingerprint = json_fingerprint(value)
+    if fingerprint is None:
+        return _parse_matching_rules(value, at)
+    cached = _PARSED.get(fingerprint)
+    if cached is not None:
+        return cached
+    rules = _parse_matching_rules(value, at)
+    if len(_PARSED) >= _PARSED_KEPT:
+        _forget_oldest()
+    _PARSED[fingerprint] = rules
+    share(rules, b"\0rules:" + fingerprint)
+    body = rules.categories.get("body")
+    if body:
+        share(body, b"\0body:" + fingerprint)
+    return rules
+
+
+def _forget_oldest() -> None:
+    """Drop the oldest parsed set; another thread may be doing the same."""
+    try:
+        oldest = _PARSED.pop(next(iter(_PARSED)))
+    except (RuntimeError, StopIteration, KeyError):
+        return
+    unshare(oldest)
+    unshare(oldest.categories.get("body"))
+
+
+def _parse_matching_rules(value: Any, at: At) -> MatchingRules:
     rules = MatchingRules()
     if value is None:
         return rules

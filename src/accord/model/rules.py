@@ -8,6 +8,8 @@ engine never has to care which version a file came from.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,3 +135,49 @@ class Generators:
             else:
                 out[category] = dict(bucket)
         return out
+
+
+# ---------------------------------------------------------------------------------------
+# rules read from a file, shared between interactions
+
+
+_SHARED: dict[int, tuple[object, bytes]] = {}
+"""``id(obj) -> (obj, fingerprint)`` for rule objects the reader shares between
+interactions. Holding ``obj`` keeps its ``id`` from being reused while it is listed."""
+
+
+def json_fingerprint(value: Any) -> bytes | None:
+    """Bytes equal exactly when two JSON values are (``1``, ``1.0`` and ``True`` differ).
+
+    ``marshal`` format 2 writes no back-references, so the bytes depend on the values only,
+    never on which objects happen to be shared; ``None`` for data it cannot write.
+    """
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError:
+        return None
+
+
+def share(obj: object, fingerprint: bytes) -> None:
+    """Record ``obj`` as read-only and shared, with the fingerprint of what it was read from.
+
+    A pact's interactions usually carry the same rules; the reader parses each distinct set
+    once and hands every interaction the same objects. Nothing mutates rules read from a
+    file (only builders, on their own fresh objects, add rules), so consumers of the rules
+    can key their caches on this fingerprint instead of serialising the rules again.
+    Fingerprints start with a NUL byte, which no :func:`json_fingerprint` does, so both
+    kinds can key one cache.
+    """
+    _SHARED[id(obj)] = (obj, fingerprint)
+
+
+def unshare(obj: object) -> None:
+    """Forget ``obj`` (its reader's cache let go of it)."""
+    with contextlib.suppress(KeyError):
+        del _SHARED[id(obj)]
+
+
+def shared_fingerprint(obj: object) -> bytes | None:
+    """The fingerprint recorded by :func:`share` for this very object, or ``None``."""
+    entry = _SHARED.get(id(obj))
+    return entry[1] if entry is not None and entry[0] is obj else None
