@@ -158,8 +158,10 @@ class JsonComparison:
             elif child.rules is None:  # a plain leaf, the most common value: inline
                 if (type(got) is not kind or got != value) and not json_equal(value, got):
                     self._leaf(value, got, (*location, key), child)
-            else:
-                self._leaf(value, got, (*location, key), child)
+            else:  # a ruled leaf: the quick test settles nearly all of them
+                test = child.test
+                if test is None or not test(value, got):
+                    self._leaf(value, got, (*location, key), child)
 
     def _each_value_like(
         self,
@@ -215,17 +217,31 @@ class JsonComparison:
                 if problem:
                     self.fail(location, problem, expected, actual)
         if walk_items and expected:
-            first = expected[0]
-            size = len(expected)
-            if self.rules.index_sensitive:
-                for index, item in enumerate(actual):
-                    example = expected[index] if index < size else first
-                    self.compare(example, item, (*location, index), node.child(index))
-            else:  # every item shares one rule node
-                child = node.child(0)
-                for index, item in enumerate(actual):
-                    example = expected[index] if index < size else first
-                    self.compare(example, item, (*location, index), child)
+            self._items(expected, actual, location, node)
+
+    def _items(
+        self, expected: list[Any], actual: list[Any], location: Location, node: RuleNode
+    ) -> None:
+        """Each actual item against the expected one at its index (the first past the end)."""
+        check_deadline()  # per list: items are walked below without compare()
+        first = expected[0]
+        size = len(expected)
+        shared = None if self.rules.index_sensitive else node.child(0)
+        for index, item in enumerate(actual):
+            example = expected[index] if index < size else first
+            child = shared or node.child(index)
+            kind = type(example)
+            if kind is dict:
+                self._map(example, item, (*location, index), child)
+            elif kind is list:
+                self._list(example, item, (*location, index), child)
+            elif child.rules is None:
+                if (type(item) is not kind or item != example) and not json_equal(example, item):
+                    self._leaf(example, item, (*location, index), child)
+            else:
+                test = child.test
+                if test is None or not test(example, item):
+                    self._leaf(example, item, (*location, index), child)
 
     def _strict_list(
         self, expected: list[Any], actual: list[Any], location: Location, node: RuleNode

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from accord.matching.path import ANY_INDEX, STAR, Location, Token, parse_path
-from accord.matching.values import CHECKS, rule_name
+from accord.matching.values import CHECKS, Test, fast_test, rule_name
 from accord.model.rules import Rule, RuleList, json_fingerprint
 
 Check = tuple[Callable[[Rule, Any, Any, bool], str | None], Rule]
@@ -106,6 +106,7 @@ class RuleNode:
         "names",
         "only_equality",
         "rules",
+        "test",
     )
 
     def __init__(
@@ -133,6 +134,8 @@ class RuleNode:
                     self.checks.append((checker, rule))
         self.only_equality = all(name == "equality" for name in self.names)
         """No rules, or equality only: the value is compared as written."""
+        self.test: Test | None = fast_test(self.checks, self.combine) if self.checks else None
+        """A quick "surely passes" for a body value here (see :func:`fast_test`)."""
 
     def child(self, segment: str | int) -> RuleNode:
         if isinstance(segment, int) and not self._index.index_sensitive:

@@ -84,6 +84,14 @@ class SafeRegex:
                 "time, and accord's linear-time engine cannot run those features"
             )
 
+    def unbounded_fullmatch(self) -> Any:
+        """Python's ``fullmatch`` when it is safe for a value of any length, else ``None``.
+
+        For callers on a hot path (a body of thousands of values): calling it directly
+        skips the per-call length check, which such patterns never need.
+        """
+        return self._python.fullmatch if self._max_fast_length is None else None
+
     def fullmatch(self, text: str) -> bool:
         """Whether the whole of ``text`` matches, in time linear in ``len(text)``."""
         limit = self._max_fast_length

@@ -343,6 +343,82 @@ CHECKS: dict[str, Callable[[Rule, Any, Any, bool], str | None]] = {
 }
 
 
+Test = Callable[[Any, Any], bool]
+"""``test(expected, actual)``: true only when the value surely passes (see :func:`fast_test`)."""
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def fast_test(checks: list[tuple[Callable[..., str | None], Rule]], combine: str) -> Test | None:
+    """A quick yes/no for a body value under ``checks`` (each ``(checker, rule)``).
+
+    A body walk applies the same few rules to thousands of values, and nearly all pass.
+    The test answers *true* only when the full checks would report nothing; *false* means
+    "run the full checks", which then give the verdict and the sentence. So a test may be
+    pessimistic, never optimistic. ``None`` when some rule has no quick form.
+    """
+    tests = [_rule_test(checker, rule) for checker, rule in checks]
+    if any(test is None for test in tests):
+        return None
+    ready: list[Test] = [test for test in tests if test is not None]
+    if not ready:
+        return _always
+    if len(ready) == 1:
+        return ready[0]
+    if combine == "OR":
+        return lambda expected, actual: any(test(expected, actual) for test in ready)
+    return lambda expected, actual: all(test(expected, actual) for test in ready)
+
+
+def _always(expected: Any, actual: Any) -> bool:
+    return True
+
+
+def _rule_test(checker: Callable[..., str | None], rule: Rule) -> Test | None:
+    """The quick form of one rule in a body (``coerce`` is false there), if it has one."""
+    quick = _QUICK.get(checker)
+    if quick is not None:
+        return quick
+    if checker is _type:
+        return lambda e, a: type(a) is type(e) and type(a) is not list
+    if checker is _equality:
+        return lambda e, a: type(a) is type(e) and type(e) in _SCALARS and a == e
+    if checker is _include:
+        needle = str(rule.get("value", ""))
+        return lambda e, a: type(a) is str and needle in a
+    if checker is _regex:
+        return _regex_test(rule)
+    if checker in _TEMPORAL_CHECKS:
+        return _temporal_test(rule, _TEMPORAL_CHECKS[checker])
+    return None
+
+
+def _regex_test(rule: Rule) -> Test | None:
+    try:
+        regex = compiled(str(rule.get("regex", "")))
+    except RuleError:
+        return None  # the full check raises it, with the value's place
+    match = regex.unbounded_fullmatch() if regex is not None else None
+    if match is None:
+        return None
+    return lambda e, a: type(a) is str and match(a) is not None
+
+
+def _temporal_test(rule: Rule, kind: str) -> Test | None:
+    from accord.matching.javadate import matches_java_pattern
+
+    fmt = rule.get("format") or rule.get(kind) or rule.get("timestamp")
+    if fmt is None:
+        return lambda e, a: type(a) is str and _iso_ok(kind, a)
+    if not isinstance(fmt, str):
+        return None
+    try:
+        matches_java_pattern("", fmt)  # compiles (and caches) the pattern, or raises
+    except (RuleError, ValueError):
+        return None
+    return lambda e, a: type(a) is str and matches_java_pattern(a, fmt)
+
+
 def check(rule: Rule, expected: Any, actual: Any, *, coerce: bool = False) -> str | None:
     """Apply one rule; ``None`` means it passed."""
     name = rule_name(rule)
@@ -350,6 +426,17 @@ def check(rule: Rule, expected: Any, actual: Any, *, coerce: bool = False) -> st
     if checker is None:
         raise RuleError(unknown_matcher(name))
     return checker(rule, expected, actual, coerce)
+
+
+_QUICK: dict[Callable[..., str | None], Test] = {
+    _integer: lambda e, a: type(a) is int,
+    _decimal: lambda e, a: type(a) is float,
+    _number: lambda e, a: type(a) is int or type(a) is float,
+    _boolean: lambda e, a: type(a) is bool,
+    _null: lambda e, a: a is None,
+    _accept: _always,
+}
+_TEMPORAL_CHECKS = {CHECKS[kind]: kind for kind in ("date", "time", "datetime")}
 
 
 def unknown_matcher(name: str) -> str:
