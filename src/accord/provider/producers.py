@@ -99,8 +99,12 @@ def _path(where: _Where) -> str:
     return "$" + "".join(reversed(segments))
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+"""Exact types that are JSON as they are; checked inline, without a call per value."""
+
+
 def _clean(value: Any, where: _Where, depth: int, active: set[int], what: str) -> Any:
-    if value is None or isinstance(value, str | bool | int | float):
+    if type(value) in _PLAIN or value is None or isinstance(value, str | bool | int | float):
         return value
     if not isinstance(value, dict | list | tuple):
         raise ProducerOutputError(
@@ -114,16 +118,19 @@ def _clean(value: Any, where: _Where, depth: int, active: set[int], what: str) -
     if marker in active:
         raise ProducerOutputError(f"{what} has a circular reference at {_path(where)}")
     active.add(marker)
+    plain = _PLAIN
     try:
         # Plain JSON comes back as the very same object: only what changes is copied.
         if isinstance(value, dict):
             out: dict[str, Any] | None = None
             for key, item in value.items():
-                if not isinstance(key, str):
+                if type(key) is not str and not isinstance(key, str):
                     raise ProducerOutputError(
                         f"{what} has a key {key!r} ({_type_name(key)}) at {_path(where)}; "
                         "JSON object keys are strings"
                     )
+                if type(item) in plain:
+                    continue
                 cleaned = _clean(item, (where, key), depth + 1, active, what)
                 if cleaned is not item:
                     if out is None:
@@ -132,6 +139,8 @@ def _clean(value: Any, where: _Where, depth: int, active: set[int], what: str) -
             return value if out is None else out
         items: list[Any] | None = None if isinstance(value, list) else list(value)
         for index, item in enumerate(value):
+            if type(item) in plain:
+                continue
             cleaned = _clean(item, (where, index), depth + 1, active, what)
             if cleaned is not item:
                 if items is None:
