@@ -9,6 +9,7 @@ synchronous messages in one pass. Outcomes are data and events; nothing is print
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 from accord.errors import AccordError
 from accord.http_client import Auth
 from accord.model.pact import Pact
+from accord.model.read import collector_paused, collector_skips_existing_objects
 from accord.provider.errors import VerifierSetupError
 from accord.provider.events import Event, Listener
 from accord.provider.results import SourceFailure, VerificationResult
@@ -180,49 +182,56 @@ class Verifier:
             raise AccordError("publishing results needs a broker (broker=... / --broker-url)")
         if base_url and app is not None:
             raise VerifierSetupError("give base_url or app, not both")
-        pacts, unloaded = self._load(sources, auth)
-        finishers: list[Finisher] = []
-        if broker is not None:
-            from accord.provider.broker import ResultPublisher, broker_source
+        with contextlib.ExitStack() as run_scope:
+            # Loaded pacts are long-lived: nothing is collected while they are built,
+            # and the collector then skips them until the run ends.
+            with collector_paused():
+                pacts, unloaded = self._load(sources, auth)
+                finishers: list[Finisher] = []
+                if broker is not None:
+                    from accord.provider.broker import ResultPublisher, broker_source
 
-            source = broker_source(
-                broker,
-                self.provider,
-                selectors=selectors,
-                provider_branch=provider_branch,
-                provider_tags=provider_tags,
-                enable_pending=enable_pending,
-                include_wip_since=include_wip_since,
-            )
-            pacts += source.loaded()
-            if publish and provider_version:
-                finishers.append(
-                    ResultPublisher(
-                        source, provider_version, provider_branch, provider_tags, build_url
+                    source = broker_source(
+                        broker,
+                        self.provider,
+                        selectors=selectors,
+                        provider_branch=provider_branch,
+                        provider_tags=provider_tags,
+                        enable_pending=enable_pending,
+                        include_wip_since=include_wip_since,
                     )
-                )
-        if unloaded and not pacts:
-            raise unloaded[0][1]  # nothing to verify: the run cannot happen at all
-        settings = RunSettings(
-            provider=self.provider,
-            producers=self.producers,
-            states=self.states,
-            fallback_state=self.any_state,
-            timeout=self.timeout,
-            missing_state=self.missing_state,
-            message_url=self.message_url,
-            state_change_url=self.state_change_url,
-            base_url=base_url,
-            app=app,
-            transports=dict(transports or {}),
-            custom_headers=dict(custom_headers or {}),
-            request_hook=request_hook,
-            selection=Selection(filter_description, filter_state, filter_consumer),
-            verbose=verbose,
-            blocking=blocking,
-        )
-        failures = [SourceFailure(source, str(exc)) for source, exc in unloaded]
-        return await run(settings, pacts, emit=self._emit, finishers=finishers, unloaded=failures)
+                    pacts += source.loaded()
+                    if publish and provider_version:
+                        finishers.append(
+                            ResultPublisher(
+                                source, provider_version, provider_branch, provider_tags, build_url
+                            )
+                        )
+                run_scope.enter_context(collector_skips_existing_objects())
+            if unloaded and not pacts:
+                raise unloaded[0][1]  # nothing to verify: the run cannot happen at all
+            settings = RunSettings(
+                provider=self.provider,
+                producers=self.producers,
+                states=self.states,
+                fallback_state=self.any_state,
+                timeout=self.timeout,
+                missing_state=self.missing_state,
+                message_url=self.message_url,
+                state_change_url=self.state_change_url,
+                base_url=base_url,
+                app=app,
+                transports=dict(transports or {}),
+                custom_headers=dict(custom_headers or {}),
+                request_hook=request_hook,
+                selection=Selection(filter_description, filter_state, filter_consumer),
+                verbose=verbose,
+                blocking=blocking,
+            )
+            failures = [SourceFailure(source, str(exc)) for source, exc in unloaded]
+            return await run(
+                settings, pacts, emit=self._emit, finishers=finishers, unloaded=failures
+            )
 
     def _load(
         self, sources: Iterable[str | Path | Pact], auth: Auth | None
