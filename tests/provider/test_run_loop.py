@@ -234,3 +234,26 @@ def test_publishing_needs_a_version_and_a_broker() -> None:
         verifier.verify(mixed_pact(), publish=True)
     with pytest.raises(AccordError, match="publishing results needs a broker"):
         verifier.verify(mixed_pact(), publish=True, provider_version="1.0.0")
+
+
+def test_the_collector_skips_the_loaded_pacts_during_the_run_and_only_then(
+    tmp_path: Any,
+) -> None:
+    import gc
+
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(document(message("first", {"n": 1}), message("second", {"n": 2}))))
+    frozen: list[int] = []
+
+    def produce(n: int) -> dict[str, int]:
+        frozen.append(gc.get_freeze_count())
+        return {"n": n}
+
+    enabled = gc.isenabled()
+    verifier = Verifier(
+        PROVIDER, producers={"first": lambda: produce(1), "second": lambda: produce(2)}
+    )
+    assert verifier.verify(path).ok
+    assert frozen and all(count > 0 for count in frozen)  # the pact's objects were set aside
+    assert gc.get_freeze_count() == 0  # and handed back afterwards
+    assert gc.isenabled() == enabled
