@@ -17,11 +17,16 @@ from accord.errors import RuleError
 from accord.matching.deadline import check_deadline
 from accord.matching.mismatch import Mismatch, format_path, show, show_typed
 from accord.matching.path import Location
-from accord.matching.rule_index import RuleIndex, RuleNode, forget_oldest, rules_text
+from accord.matching.rule_index import (
+    COLLECTION_RULES,
+    RuleIndex,
+    RuleNode,
+    forget_oldest,
+    rules_text,
+)
 from accord.matching.values import check, check_all, check_size, json_equal
 from accord.model.rules import Rule, RuleList, shared_fingerprint
 
-_COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
 _ABSENT = object()
 
 
@@ -89,7 +94,10 @@ class JsonComparison:
             return
         rule_list = node.rules
         walk_keys = True
-        if rule_list is not None and not node.only_equality:
+        test = node.test_each
+        if test is not None and test(expected, actual):
+            pass  # every rule here passes at a glance; the keys are walked as usual
+        elif rule_list is not None and not node.only_equality:
             for name, rule in zip(node.names, rule_list.rules, strict=True):
                 if name in ("values", "eachValue") and not node.exact:
                     # As in the Rust core, a values matcher governs only the map it names;
@@ -104,7 +112,7 @@ class JsonComparison:
                 elif name == "eachKey":
                     walk_keys = False
                     self._each_key(rule, actual, location)
-                elif name not in _COLLECTION_RULES:
+                elif name not in COLLECTION_RULES:
                     failure = check(rule, expected, actual)
                     if failure:
                         self.fail(location, failure, expected, actual)
@@ -208,7 +216,7 @@ class JsonComparison:
                 for index, item in enumerate(actual):
                     for failure in check_all(rule.get("rules") or [], "AND", template, item):
                         self.fail((*location, index), failure, template, item)
-            elif name not in _COLLECTION_RULES and node.exact:
+            elif name not in COLLECTION_RULES and node.exact:
                 # A rule inherited from a parent reaches the items, not the list itself:
                 # min/max bind only the list the rule names.
                 problem = (

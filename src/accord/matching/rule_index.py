@@ -25,6 +25,9 @@ from accord.model.rules import Rule, RuleList, json_fingerprint
 
 Check = tuple[Callable[[Rule, Any, Any, bool], str | None], Rule]
 
+COLLECTION_RULES = frozenset({"values", "eachKey", "eachValue", "arrayContains"})
+"""Rules that change how a map or list is walked, rather than judging its value."""
+
 _NONE: tuple[int, int, RuleList | None, int] = (0, 0, None, 0)
 """(score, -order, rule list, expression length): no rule applies."""
 
@@ -107,6 +110,7 @@ class RuleNode:
         "only_equality",
         "rules",
         "test",
+        "test_each",
     )
 
     def __init__(
@@ -136,6 +140,11 @@ class RuleNode:
         """No rules, or equality only: the value is compared as written."""
         self.test: Test | None = fast_test(self.checks, self.combine) if self.checks else None
         """A quick "surely passes" for a body value here (see :func:`fast_test`)."""
+        self.test_each: Test | None = None
+        """The same for a collection, whose rules apply one by one (``combine`` aside), when
+        none of them walks the collection its own way (``values``, ``eachKey``, ...)."""
+        if self.checks and not any(name in COLLECTION_RULES for name in self.names):
+            self.test_each = self.test if self.combine == "AND" else fast_test(self.checks, "AND")
 
     def child(self, segment: str | int) -> RuleNode:
         if isinstance(segment, int) and not self._index.index_sensitive:
