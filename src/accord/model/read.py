@@ -196,9 +196,6 @@ def parse_pact(data: Any, *, source: str = "<pact>") -> Pact:
         raise at.fail(f"cannot be read as a pact ({type(exc).__name__}: {exc})") from exc
 
 
-_CONTAINERS = frozenset((dict, list))
-
-
 def _too_deep(data: Any, limit: int) -> str | None:
     """``None``, or the JSON path of a value nested deeper than ``limit`` levels.
 
@@ -208,7 +205,7 @@ def _too_deep(data: Any, limit: int) -> str | None:
     """
     if not isinstance(data, dict | list):
         return None
-    # Level by level, with comprehensions over exact types (json.loads makes no
+    # Level by level, one comprehension over exact types (json.loads makes no
     # subclasses): this runs on every pact, so it must cost little per value.
     level: list[Any] = [data]
     depth = 0
@@ -216,10 +213,12 @@ def _too_deep(data: Any, limit: int) -> str | None:
         depth += 1
         if depth > limit:
             break
-        maps = [node for node in level if type(node) is dict]
-        arrays = [node for node in level if type(node) is not dict]
-        level = [c for m in maps for c in m.values() if type(c) in _CONTAINERS]
-        level += [c for a in arrays for c in a if type(c) in _CONTAINERS]
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) is dict or type(child) is list
+        ]
     else:
         return None
     paths: list[tuple[Any, int, str]] = [(data, 1, "$")]
