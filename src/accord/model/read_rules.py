@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 from typing import Any
 
@@ -13,7 +14,6 @@ from accord.model.rules import (
     Rule,
     RuleList,
     category_name,
-    json_fingerprint,
     share,
     unshare,
 )
@@ -87,7 +87,7 @@ def parse_matching_rules(value: Any, at: At) -> MatchingRules:
     """
     if not value or type(value) is not dict:
         return _parse_matching_rules(value, at)
-    fingerprint = json_fingerprint(value)
+    fingerprint = _quick_fingerprint(value)
     if fingerprint is None:
         return _parse_matching_rules(value, at)
     cached = _PARSED.get(fingerprint)
@@ -102,6 +102,20 @@ def parse_matching_rules(value: Any, at: At) -> MatchingRules:
     if body:
         share(body, b"\0body:" + fingerprint)
     return rules
+
+
+def _quick_fingerprint(value: Any) -> bytes | None:
+    """Like :func:`~accord.model.rules.json_fingerprint`, in marshal's newer format.
+
+    That format writes an object shared within the value once and refers back to it, so
+    equal rules may get different bytes (a missed cache entry, nothing worse); equal bytes
+    still decode to equal, same-typed values. It is half again as fast, and this runs for
+    every interaction of every pact read.
+    """
+    try:
+        return marshal.dumps(value)
+    except ValueError:
+        return None
 
 
 def _forget_oldest() -> None:
