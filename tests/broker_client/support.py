@@ -170,7 +170,7 @@ class Recorder:
     ``Authorization`` header, and can answer the first ``fail`` requests (of method ``only``
     and to a path containing ``path_contains``, when given) with ``status``, or drop their
     connection unanswered when ``status`` is ``"drop"`` (or answer everything with a fixed
-    non-JSON page when ``upstream`` is None)."""
+    non-JSON page when ``upstream`` is None). ``reply`` is the body of those answers."""
 
     def __init__(
         self,
@@ -180,6 +180,7 @@ class Recorder:
         status: int | str = 503,
         only: str | None = None,
         path_contains: str = "",
+        reply: bytes = b'{"error": "try again"}',
     ) -> None:
         import http.server
         import threading
@@ -208,7 +209,7 @@ class Recorder:
                         self.close_connection = True
                         return
                     assert isinstance(status, int)
-                    self._reply(status, b'{"error": "try again"}', "application/json")
+                    self._reply(status, reply, "application/json")
                     return
                 headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
                 request = urllib.request.Request(

@@ -269,3 +269,45 @@ def test_names_with_spaces_plus_signs_and_slashes_survive_the_round_trip(
     run = cli("can-i-deploy", "-a", consumer, "-e", "1.0.0+build.5", "--to-environment", env)
     assert run.code == 0, run.out + run.err
     assert cli("record-undeployment", "-a", provider, "--environment", env).code == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "reply", "reason"),
+    [
+        (200, b'{"consumer": {"name": "x"}, "provider": {"name": "y"}, "interactions": 7}', "7"),
+        (500, b'{"error": "disk on fire"}', "500"),
+    ],
+)
+def test_a_broker_pact_that_cannot_be_read_is_reported_and_the_others_verified(
+    broker_url: str,
+    cli: Cli,
+    names: Names,
+    tmp_path: Path,
+    status: int,
+    reply: bytes,
+    reason: str,
+) -> None:
+    from tests.broker_client.support import Recorder
+
+    provider, good, bad = names("Orders"), names("Billing"), names("Audit")
+    for consumer in (good, bad):
+        order_pact(tmp_path / consumer, consumer, provider)
+        run = cli("publish", str(tmp_path / consumer), "-a", "1.0.0", "--branch", "main")
+        assert run.code == 0, run.err
+
+    with Recorder(
+        broker_url, fail=10, status=status, only="GET", path_contains=f"/consumer/{bad}/",
+        reply=reply,
+    ) as proxy:  # fmt: skip
+        result = order_verifier(provider).verify(broker=proxy.url, selectors=MAIN)
+
+    assert [(r.consumer, r.outcome) for r in result.results] == [(good, Outcome.PASSED)]
+    [failure] = result.source_errors
+    assert f"/consumer/{bad}/" in failure.source
+    assert reason in failure.error
+    assert not result.ok and not result.complete  # the CLI exits 2: no verdict on every pact
+    assert (
+        result.report()
+        .splitlines()[0]
+        .startswith(f"Verifying provider {provider!r}: could not load a pact: ")
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from accord._version import __version__
 from accord.broker_client.http import BrokerClient
-from accord.errors import BrokerError
+from accord.errors import AccordError, BrokerError
 from accord.model.pact import Pact
 from accord.model.read import parse_pact
 
@@ -42,7 +42,15 @@ def pacts_for_verification(
     provider_tags: Sequence[str] = (),
     enable_pending: bool = False,
     include_wip_since: str | None = None,
+    failed: list[tuple[str, AccordError]] | None = None,
 ) -> list[VerifiablePact]:
+    """The pacts the broker selects for ``provider``, fetched and read.
+
+    With ``failed``, a pact that cannot be fetched or is not a readable pact is appended
+    there as ``(url, error)`` and the others are still returned; without it, the first such
+    pact raises. Selecting the pacts at all (the broker down, an unknown provider) raises
+    either way.
+    """
     href = client.link("pb:provider-pacts-for-verification", provider=provider)
     navigated = client.get(href, missing_ok=True)
     if navigated is None:
@@ -62,7 +70,14 @@ def pacts_for_verification(
     found: list[VerifiablePact] = []
     for entry in answer.get("_embedded", {}).get("pacts", []):
         url = entry["_links"]["self"]["href"]
-        document = client.get(url)
+        try:
+            document = client.get(url)
+            pact = parse_pact(document, source=url)
+        except AccordError as exc:
+            if failed is None:
+                raise
+            failed.append((url, exc))
+            continue
         properties = entry.get("verificationProperties", {})
         notices = [
             str(n.get("text", ""))
@@ -75,7 +90,7 @@ def pacts_for_verification(
         found.append(
             VerifiablePact(
                 url=url,
-                pact=parse_pact(document, source=url),
+                pact=pact,
                 pending=bool(properties.get("pending", False)),
                 wip=bool(properties.get("wip", False)),
                 notices=notices,

@@ -17,6 +17,7 @@ from accord.broker_client.verification import (
     pacts_for_verification,
     publish_results,
 )
+from accord.errors import AccordError
 from accord.matching.mismatch import Mismatch
 from accord.provider.events import Event, ResultsPublished
 from accord.provider.results import (
@@ -34,6 +35,9 @@ class BrokerSource:
 
     client: BrokerClient
     verifiable: list[VerifiablePact] = field(default_factory=list)
+    failed: list[tuple[str, AccordError]] = field(default_factory=list)
+    """Pacts the broker selected that could not be fetched or read, with the reason: they
+    are reported like an unreadable file, and the rest are verified."""
 
     def loaded(self) -> list[LoadedPact]:
         return [LoadedPact(v.url, v.pact, v.pending, tuple(v.notices)) for v in self.verifiable]
@@ -51,6 +55,7 @@ def broker_source(
 ) -> BrokerSource:
     """Ask the broker which pacts ``provider`` must verify (the official verifier's flow)."""
     client = broker if isinstance(broker, BrokerClient) else client_from_env(broker)
+    failed: list[tuple[str, AccordError]] = []
     found = pacts_for_verification(
         client,
         provider,
@@ -59,8 +64,9 @@ def broker_source(
         provider_tags=provider_tags,
         enable_pending=enable_pending,
         include_wip_since=include_wip_since,
+        failed=failed,
     )
-    return BrokerSource(client, found)
+    return BrokerSource(client, found, failed)
 
 
 @dataclass(slots=True)

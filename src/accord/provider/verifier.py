@@ -201,6 +201,7 @@ class Verifier:
                         include_wip_since=include_wip_since,
                     )
                     pacts += source.loaded()
+                    unloaded += source.failed
                     if publish and provider_version:
                         finishers.append(
                             ResultPublisher(
