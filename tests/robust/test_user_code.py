@@ -67,13 +67,50 @@ def test_async_producers_still_return_their_value() -> None:
     runner.close()
 
 
-def test_calls_that_finish_late_give_their_thread_back() -> None:
+def _off_main_thread(runner: UserCode, fn: Any) -> Any:
+    """``_call`` from another thread: no signals there, so the call takes the worker path."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(("value", _call(runner, fn)))
+        except BaseException as exc:
+            outcome.append(("error", exc))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    kind, value = outcome[0]
+    if kind == "error":
+        raise value
+    return value
+
+
+async def _blocking_sleep() -> None:
+    time.sleep(0.02)  # an async producer that blocks its loop: only a worker can time it
+
+
+def _sync_sleep() -> None:
+    time.sleep(0.02)
+
+
+# Two ways a call ends up on a worker thread: an async callable (from the main thread) and
+# any callable from another thread. A sync callable on the main thread is stopped inline
+# (tests/robust/test_inline_calls.py).
+ON_A_WORKER = [
+    pytest.param(_call, _blocking_sleep, id="async-on-main-thread"),
+    pytest.param(_off_main_thread, _sync_sleep, id="sync-off-main-thread"),
+]
+
+
+@pytest.mark.parametrize(("caller", "late"), ON_A_WORKER)
+def test_calls_that_finish_late_give_their_thread_back(caller: Any, late: Any) -> None:
     baseline = _user_threads()
     runner = UserCode(0.001)
     timeouts = 0
     for _ in range(200):
         try:
-            _call(runner, lambda: time.sleep(0.02))
+            caller(runner, late)
         except CallTimeout:
             timeouts += 1
     assert timeouts == 200
@@ -81,15 +118,25 @@ def test_calls_that_finish_late_give_their_thread_back() -> None:
     _eventually(lambda: _user_threads() <= baseline, "late calls free their threads")
 
 
-def test_calls_that_never_return_are_capped() -> None:
+@pytest.mark.parametrize(
+    "asynchronous", [True, False], ids=["async-on-main-thread", "sync-off-main-thread"]
+)
+def test_calls_that_never_return_are_capped(asynchronous: bool) -> None:
     baseline = _user_threads()
     already = hung_calls()
     release = threading.Event()
     runner = UserCode(0.01)
+
+    async def hang_async() -> None:
+        release.wait(60)
+
+    caller, hang = (
+        (_call, hang_async) if asynchronous else (_off_main_thread, lambda: release.wait(60))
+    )
     refused = 0
     for _ in range(200):
         try:
-            _call(runner, lambda: release.wait(60))
+            caller(runner, hang)
         except HungCalls:
             refused += 1
         except CallTimeout:
