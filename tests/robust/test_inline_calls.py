@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -371,8 +372,6 @@ def test_the_fast_path_agrees_with_inspect(fn: Any) -> None:
     code = _plain_code(fn)
     expected = _names_from_signature(fn)
     if code is not None:
-        import types
-
         fast = _names_from_code(code, skip_first=isinstance(fn, types.MethodType))
         assert fast == expected
     values = {"a": 1, "b": 2, "c": 3, "x": 4, "y": 5, "self": 6, "args": 7}
