@@ -8,20 +8,41 @@ from accord.errors import PactFileError
 
 
 class At:
-    """Where we are in the document, so an error can say exactly where."""
+    """Where we are in the document, so an error can say exactly where.
 
-    __slots__ = ("path", "source")
+    A reader makes one of these for nearly every value it visits, and almost none is ever
+    shown, so each keeps only its parent and its step; the path text is built on demand.
+    """
 
-    def __init__(self, source: str, path: str = "$") -> None:
+    __slots__ = ("_parent", "_part", "source")
+
+    def __init__(
+        self, source: str, path: str = "$", *, parent: At | None = None, part: str | int = ""
+    ) -> None:
         self.source = source
-        self.path = path
+        self._parent = parent
+        self._part: str | int = part if parent is not None else path
 
     def __truediv__(self, part: str | int) -> At:
-        if isinstance(part, int):
-            return At(self.source, f"{self.path}[{part}]")
-        if part.isidentifier():
-            return At(self.source, f"{self.path}.{part}")
-        return At(self.source, f"{self.path}['{part}']")
+        return At(self.source, parent=self, part=part)
+
+    @property
+    def path(self) -> str:
+        """The JSON path of this place (``$.interactions[3].request``)."""
+        steps: list[str | int] = []
+        at: At | None = self
+        while at is not None and at._parent is not None:
+            steps.append(at._part)
+            at = at._parent
+        text = str(at._part) if at is not None else "$"
+        for part in reversed(steps):
+            if isinstance(part, int):
+                text += f"[{part}]"
+            elif part.isidentifier():
+                text += f".{part}"
+            else:
+                text += f"['{part}']"
+        return text
 
     def fail(self, problem: str) -> PactFileError:
         return PactFileError(problem, source=self.source, path=self.path)
