@@ -28,7 +28,7 @@ def free_port() -> int:
 
 
 def start_process(
-    database_url: str, port: int | None = None
+    database_url: str, port: int | None = None, *options: str
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = port or free_port()
     process = subprocess.Popen(
@@ -44,6 +44,7 @@ def start_process(
             str(port),
             "--log-level",
             "warning",
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

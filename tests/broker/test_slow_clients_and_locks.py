@@ -170,3 +170,36 @@ def test_writers_get_503_while_another_process_holds_the_lock_and_reads_go_on(
         # the lock is gone: writes succeed again
         after = http.post(f"{server.url}/contracts/publish", json=publish_body(foo, bar, "99"))
         assert after.status_code == 200, after.text
+
+
+def test_the_header_timeout_flag_reaches_the_server(tmp_path: Path) -> None:
+    """``accord broker serve --header-timeout`` (not only the environment variable)."""
+    from tests.broker.processes import start_process, stop, wait_ready
+
+    process, url = start_process(
+        f"sqlite:///{tmp_path / 'flags.sqlite3'}", None, "--header-timeout", "0.5"
+    )
+    try:
+        wait_ready(process, url)
+        host, port = url.removeprefix("http://").split(":")
+        started = time.monotonic()
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            answer = read_all(sock)
+        waited = time.monotonic() - started
+    finally:
+        stop(process)
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert waited < 5, f"cut off after {waited:.1f} s: the default (10 s) was used"
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "inf"])
+def test_a_timeout_flag_that_is_not_positive_seconds_is_a_usage_error(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from accord.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["broker", "serve", "--lock-timeout", value])
+    assert stopped.value.code == 2
+    [*_, last] = capsys.readouterr().err.strip().splitlines()
+    assert "--lock-timeout" in last and "seconds" in last

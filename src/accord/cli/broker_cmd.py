@@ -48,12 +48,36 @@ def register(sub: Any) -> None:
         default=None,
         help="refuse larger request bodies with 413 (default 10 MiB)",
     )
+    for name, what in (
+        ("header-timeout", "a client may take to send a request's headers (default 10)"),
+        ("body-timeout", "a client may take to send a request's body (default 30)"),
+        ("lock-timeout", "a write waits for a locked database before a 503 (default 5)"),
+        ("queue-timeout", "a SQLite write queues behind others before a 503 (default 30)"),
+    ):
+        serve.add_argument(
+            f"--{name}",
+            type=_seconds,
+            default=None,
+            metavar="SECONDS",
+            help=f"seconds {what}; also ACCORD_BROKER_{name.upper().replace('-', '_')}",
+        )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(handler=run_serve)
 
     migrate = commands.add_parser("migrate", help="upgrade the broker database and exit")
     migrate.add_argument("--database", default=default_db, metavar="URL")
     migrate.set_defaults(handler=run_migrate)
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds, or argparse's one-line usage error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, found {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text}")
+    return value
 
 
 def _broker() -> Any:
@@ -76,6 +100,10 @@ def run_serve(args: argparse.Namespace) -> int:
         database_url=args.database or DEFAULT_DATABASE_URL,
         public_url=args.public_url,
         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        lock_timeout=args.lock_timeout,
+        queue_timeout=args.queue_timeout,
     )
     print(f"accord broker on http://{args.host}:{args.port} ({settings.database_url})")
     server.serve(
