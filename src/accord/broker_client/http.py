@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import BrokerError, HttpError
-from accord.http_client import Auth, HttpClient
+from accord.http_client import Auth
+
+if TYPE_CHECKING:
+    pass
 
 _ACCEPT = {"Accept": "application/hal+json, application/json"}
 
@@ -56,6 +59,8 @@ class BrokerClient:
         if auth is None and (token or username):
             auth = Auth(token or None, username, password)
         self.auth = auth
+        from accord.http_client.client import HttpClient
+
         self.http = HttpClient(auth=auth, timeout=timeout, attempts=retries, headers=_ACCEPT)
         self._index: dict[str, Any] | None = None
 

@@ -24,15 +24,20 @@ fast; :meth:`HttpClient.arequest` runs the same code on a worker thread so an ``
 caller's loop (which may be serving the provider) stays free.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from accord.http_client.auth import Auth
-from accord.http_client.client import (
-    IDEMPOTENT,
-    MAX_RETRY_WAIT,
-    RETRY_STATUSES,
-    HttpClient,
-    Response,
-    summary,
-)
+
+if TYPE_CHECKING:
+    from accord.http_client.client import (
+        IDEMPOTENT,
+        MAX_RETRY_WAIT,
+        RETRY_STATUSES,
+        HttpClient,
+        Response,
+        summary,
+    )
 
 __all__ = [
     "IDEMPOTENT",
@@ -43,3 +48,15 @@ __all__ = [
     "Response",
     "summary",
 ]
+
+_FROM_CLIENT = frozenset(__all__) - {"Auth"}
+
+
+def __getattr__(name: str) -> Any:
+    """The client itself on first use: ``http.client`` brings ``ssl``, which costs
+    ``import accord`` about 10 ms that a consumer test never needs."""
+    if name in _FROM_CLIENT:
+        value = getattr(importlib.import_module("accord.http_client.client"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

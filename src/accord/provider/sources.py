@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accord.errors import HttpError, SourceError
-from accord.http_client import Auth, HttpClient
+from accord.http_client import Auth
 from accord.limits import MAX_PACT_BYTES_ENV, max_pact_bytes
 from accord.model.pact import Pact
 from accord.model.read import load_pact, loads_pact
@@ -54,6 +54,8 @@ def fetch_pact(url: str, *, auth: Auth | None = None, timeout: float = 30.0) -> 
     HTTP client holds the download to one overall deadline, and the body is capped like a
     pact file's (``ACCORD_MAX_PACT_BYTES``).
     """
+    from accord.http_client.client import HttpClient
+
     with HttpClient(auth=auth, timeout=timeout, max_bytes=max_pact_bytes()) as client:
         try:
             response = client.request(

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.errors import HttpError, RemoteProviderError
-from accord.http_client import HttpClient, Response
 from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState
 from accord.model.read import legacy_body
 from accord.model.write import v4_body
 from accord.provider.errors import InteractionError
 from accord.provider.transports import MessageCall, TransportOptions
+
+if TYPE_CHECKING:
+    from accord.http_client.client import HttpClient, Response
 
 METADATA_HEADER = "Pact-Message-Metadata"
 
@@ -36,6 +38,8 @@ class MessageProtocol:
         self.url = url
         self.timeout = timeout or 30.0
         self.blocking = blocking
+        from accord.http_client.client import HttpClient
+
         self.client = HttpClient(timeout=self.timeout, headers=_ACCEPT)
 
     async def produce(self, call: MessageCall) -> list[MessageContents]:
