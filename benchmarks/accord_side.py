@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import workloads as w
-from benchmarks.timing import Bench, BenchError, Context
+from benchmarks.timing import Bench, BenchError, Context, import_time
 
 _fresh = itertools.count()
 
@@ -317,7 +317,16 @@ def realistic_provider(ctx: Context) -> Bench:
     return Bench(lambda: work, _expect_ok(r.COUNT))
 
 
+# -- case 9: import time ---------------------------------------------------------------------
+
+
+def import_accord(ctx: Context) -> Bench:
+    """The names a test imports, in a fresh interpreter (every test run and CLI call pays)."""
+    return Bench(lambda: lambda: import_time("from accord import Pact, Verifier, match, generate"))
+
+
 FACTORIES: dict[str, Callable[[Context], Bench]] = {
+    "accord.import": import_accord,
     "accord.realistic.consumer": realistic_consumer,
     "accord.realistic.provider": realistic_provider,
     "accord.list10k.compare": list10k_compare,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmarks import accord_side
 from benchmarks import workloads as w
-from benchmarks.timing import Bench, BenchError, Context
+from benchmarks.timing import Bench, BenchError, Context, import_time
 
 if TYPE_CHECKING:
     from pact.types import Message
@@ -355,7 +355,13 @@ def realistic_provider(ctx: Context) -> Bench:
     return Bench(lambda: work, _expect_ok(count), scale=scale, label=label)
 
 
+def import_pact(ctx: Context) -> Bench:
+    """The same names from pact-python (which loads its FFI on first use)."""
+    return Bench(lambda: lambda: import_time("from pact import Pact, Verifier, match, generate"))
+
+
 FACTORIES: dict[str, Callable[[Context], Bench]] = {
+    "pact.import": import_pact,
     "pact.realistic.consumer": realistic_consumer,
     "pact.realistic.provider": realistic_provider,
     "pact.list10k.verify": list10k_verify,

@@ -174,6 +174,15 @@ ROWS: tuple[Row, ...] = (
         "≤ 0.3 s",
     ),
     Row(
+        "import",
+        "9. `from accord import Pact, Verifier, match, generate` (pact: the same names), fresh "
+        "interpreter",
+        "accord.import",
+        "pact.import",
+        0.1,
+        "≤ 0.1 s",
+    ),
+    Row(
         "growth",
         "6. accord verifying 10,000 vs 1,000 messages",
         "accord.provider10k",

@@ -8,7 +8,6 @@ synchronous messages in one pass. Outcomes are data and events; nothing is print
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -21,14 +20,14 @@ from accord.model.read import collector_paused, collector_skips_existing_objects
 from accord.provider.errors import VerifierSetupError
 from accord.provider.events import Event, Listener
 from accord.provider.results import SourceFailure, VerificationResult
-from accord.provider.run import Finisher, RunSettings, Selection, run
 from accord.provider.sources import LoadedPact, load_sources
-from accord.provider.states import StateHandler
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from accord.broker_client.http import BrokerClient
+    from accord.provider.run import Finisher
+    from accord.provider.states import StateHandler
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -140,6 +139,8 @@ class Verifier:
         ``enable_pending`` and ``include_wip_since`` turn on pending and WIP pacts, and
         ``publish=True`` sends the results back as ``provider_version``.
         """
+        import asyncio  # here, not at import: ``from accord import Verifier`` stays light
+
         return asyncio.run(self._run(*sources, blocking=True, **options))
 
     async def verify_async(
@@ -182,6 +183,9 @@ class Verifier:
             raise AccordError("publishing results needs a broker (broker=... / --broker-url)")
         if base_url and app is not None:
             raise VerifierSetupError("give base_url or app, not both")
+        # The run loop (and the kinds and transports it brings) loads with the first run.
+        from accord.provider.run import RunSettings, Selection, run
+
         with contextlib.ExitStack() as run_scope:
             # Loaded pacts are long-lived: nothing is collected while they are built,
             # and the collector then skips them until the run ends.
