@@ -311,9 +311,14 @@ def _needs_stated_type(body: Body | None, content_type: str) -> bool:
     return not is_json_type(content_type) or isinstance(body.content, str | bytes)
 
 
+_REPEATED_BLOCKS = frozenset({"matchingRules", "generators"})
+"""Keys whose blocks interactions made from one test template share word for word: each
+distinct block is rendered once (most of a realistic pact's text is these blocks)."""
+
+
 def dumps_pact(pact: Pact, spec: str = V4) -> str:
     """Pact JSON text: sorted keys, two-space indent, as the reference tools write it."""
-    return dumps_pretty(pact_to_json(pact, spec))
+    return dumps_pretty(pact_to_json(pact, spec), reuse=_REPEATED_BLOCKS)
 
 
 # ---------------------------------------------------------------------------------------
