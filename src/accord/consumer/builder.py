@@ -87,13 +87,19 @@ def message_contents(
 ) -> MessageContents:
     """Compile user content and metadata (terms allowed) into pact message contents.
 
-    ``compiled`` is the content already compiled (a builder compiles it when it is given,
-    to refuse bad values there); it is not compiled twice.
+    ``compiled`` is the content already compiled (a builder compiles JSON content when it
+    is given, to refuse bad values there); it is not compiled twice, and ``content`` is
+    then not looked at.
     """
     rules = MatchingRules()
     generators = Generators()
     body: Body | None = None
-    if content is not None or content_type is not None:
+    if compiled is not None:
+        # A builder compiles only JSON content (never text, bytes or None): its example is
+        # the body whatever its type, as below, and the content itself is not needed.
+        body = Body(compiled.example, content_type or "application/json")
+        _add_compiled(compiled, rules, generators)
+    elif content is not None or content_type is not None:
         if isinstance(content, bytes | bytearray):
             body = Body(bytes(content), content_type or "application/octet-stream")
         elif isinstance(content, str) and not is_json_type(content_type):
@@ -103,14 +109,19 @@ def message_contents(
                 with contextlib.suppress(ValueError):
                     content = json.loads(content)
                 compiled = None
-            compiled = compiled or compile_value(content)
+            compiled = compile_value(content)
             body = Body(compiled.example, content_type or "application/json")
-            for path, rule_list in compiled.rules.items():
-                rules.add("body", path, rule_list.rules, rule_list.combine)
-            for path, generator in compiled.generators.items():
-                generators.add("body", path, generator)
+            _add_compiled(compiled, rules, generators)
     plain = compile_metadata(metadata, rules, generators)
     return MessageContents(body, plain, rules, generators)
+
+
+def _add_compiled(compiled: Compiled, rules: MatchingRules, generators: Generators) -> None:
+    """The body rules and generators of ``compiled``, added to the (still empty) sets."""
+    for path, rule_list in compiled.rules.items():
+        rules.add("body", path, rule_list.rules, rule_list.combine)
+    for path, generator in compiled.generators.items():
+        generators.add("body", path, generator)
 
 
 def compile_metadata(
@@ -156,6 +167,9 @@ class MessageBuilder(InteractionBuilder):
         if not isinstance(content, str | bytes | bytearray) and content is not None:
             # compiled now, so what has no JSON form is refused here, naming the place
             self._compiled = compile_value(content)
+            # Only the compiled form is used from here on: letting the terms go keeps a
+            # pact of many messages small for the garbage collector to scan.
+            content = None
         self._content = content
         self._content_type = content_type
         return self
