@@ -154,16 +154,13 @@ def generate_value(
         return _rng.randint(min(low, high), max(low, high))
     if kind == "RandomDecimal":
         digits = max(_setting(generator, "digits", 10), 2)
-        text = str(_rng.randint(1, 9)) + "".join(str(_rng.randint(0, 9)) for _ in range(digits - 1))
+        text = _rng.choice("123456789") + "".join(_rng.choices(string.digits, k=digits - 1))
         point = _rng.randint(1, digits - 1)
         return float(text[:point] + "." + text[point:])
     if kind == "RandomHexadecimal":
-        return "".join(
-            _rng.choice("0123456789abcdef") for _ in range(_setting(generator, "digits", 10))
-        )
+        return "".join(_rng.choices("0123456789abcdef", k=_setting(generator, "digits", 10)))
     if kind == "RandomString":
-        alphabet = string.ascii_letters + string.digits
-        return "".join(_rng.choice(alphabet) for _ in range(_setting(generator, "size", 10)))
+        return "".join(_rng.choices(_ALPHANUMERIC, k=_setting(generator, "size", 10)))
     if kind == "Regex":
         return example_for_regex(str(generator.get("regex", "")))
     if kind == "Uuid":
@@ -177,6 +174,9 @@ def generate_value(
     if kind == "MockServerURL":
         return _mock_server_url(generator, context, current) if mode == CONSUMER else current
     return current
+
+
+_ALPHANUMERIC = string.ascii_letters + string.digits
 
 
 def _setting(generator: dict[str, Any], key: str, default: int) -> int:
