@@ -96,41 +96,59 @@ _LEAVES = frozenset({str, int, bool, type(None)})
 
 
 def _walk(value: Any, location: Location, out: Compiled) -> Any:
+    """The example for ``value`` at ``location``; its terms' rules and generators go to
+    ``out``. The common shapes (terms, plain dicts and lists of plain keys) are tried
+    first by exact type; everything else takes the general path below them."""
     kind = type(value)
-    if kind in _LEAVES:
-        return value
+    if kind is Term:
+        return _term(value, location, out)
     if kind is dict:
-        return {
-            str(key): item if type(item) in _LEAVES else _walk(item, (*location, str(key)), out)
-            for key, item in value.items()
-        }
+        result = {}
+        for key, item in value.items():
+            name = key if type(key) is str else str(key)
+            plain = type(item)
+            if plain in _LEAVES:
+                result[name] = item
+            elif plain is Term:
+                result[name] = _term(item, (*location, name), out)
+            else:
+                result[name] = _walk(item, (*location, name), out)
+        return result
     if kind is list:
         return [
             item if type(item) in _LEAVES else _walk(item, (*location, index), out)
             for index, item in enumerate(value)
         ]
-    if kind is float and math.isfinite(value):
+    if kind in _LEAVES or (kind is float and math.isfinite(value)):
         return value
     if not isinstance(value, Term) and is_native(value):
         if isinstance(value, bytes):
             return value  # binary content (a body, or a part under a contentType rule)
         value = to_json_like(value, format_path(location))
     if isinstance(value, Term):
-        key = to_expression(location)
-        if value.rules:
-            out.rules[key] = RuleList(list(value.rules), value.combine)
-        if value.generator:
-            out.generators[key] = dict(value.generator)
-        if value.repeat is not None:
-            item = _walk(value.value, (*location, ANY_INDEX), out)
-            return [item] * value.repeat
-        inner = value.value
-        return inner if type(inner) in _LEAVES else _walk(inner, location, out)
+        return _term(value, location, out)
     if isinstance(value, dict):
         return {str(k): _walk(v, (*location, str(k)), out) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_walk(v, (*location, i), out) for i, v in enumerate(value)]
     return value
+
+
+def _term(term: Term, location: Location, out: Compiled) -> Any:
+    """A term's rules and generator, keyed by the place's path, and its example."""
+    key = to_expression(location)
+    if term.rules:
+        out.rules[key] = RuleList(list(term.rules), term.combine)
+    if term.generator:
+        out.generators[key] = dict(term.generator)
+    if term.repeat is not None:
+        item = _walk(term.value, (*location, ANY_INDEX), out)
+        return [item] * term.repeat
+    inner = term.value
+    plain = type(inner)
+    if plain in _LEAVES or (plain is float and math.isfinite(inner)):
+        return inner
+    return _walk(inner, location, out)
 
 
 def rules_of(term: Any) -> list[Rule]:

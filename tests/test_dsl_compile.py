@@ -1,0 +1,68 @@
+"""compile_value splits terms into example, rules and generators on every path shape."""
+
+from __future__ import annotations
+
+import enum
+import math
+
+import pytest
+
+from accord import generate, match
+from accord._dsl.term import compile_value
+from accord.errors import MatcherError
+
+
+class Colour(str, enum.Enum):
+    RED = "red"
+
+
+def test_terms_in_dicts_lists_tuples_and_terms() -> None:
+    value = {
+        "id": match.integer(7),
+        "price": match.decimal(1.5),
+        "ratio": 0.25,
+        "seq": match.like(generate.random_int(0, 9, 3)),
+        "lines": match.each_like({"sku": match.regex("A1", r"[A-Z]\d"), "n": 2.5}, min=2),
+        "pair": (match.like("a"), [1, match.number(2.0)]),
+        "odd key": {"x y": match.boolean(True)},
+        3: "three",
+        Colour.RED: "enum key",
+        "when": match.like(generate.datetime("yyyy-MM-dd", example="2024-01-02")),
+    }
+    compiled = compile_value(value)
+    line = {"sku": "A1", "n": 2.5}
+    assert compiled.example == {
+        "id": 7,
+        "price": 1.5,
+        "ratio": 0.25,
+        "seq": 3,
+        "lines": [line, line],
+        "pair": ["a", [1, 2.0]],
+        "odd key": {"x y": True},
+        "3": "three",
+        str(Colour.RED): "enum key",
+        "when": "2024-01-02",
+    }
+    rules = {path: (rl.rules, rl.combine) for path, rl in compiled.rules.items()}
+    assert rules == {
+        "$.id": ([{"match": "integer"}], "AND"),
+        "$.price": ([{"match": "decimal"}], "AND"),
+        "$.seq": ([{"match": "type"}], "AND"),
+        "$.lines": ([{"match": "type", "min": 2}], "AND"),
+        "$.lines[*].sku": ([{"match": "regex", "regex": r"[A-Z]\d"}], "AND"),
+        "$.pair[0]": ([{"match": "type"}], "AND"),
+        "$.pair[1][1]": ([{"match": "number"}], "AND"),
+        "$['odd key']['x y']": ([{"match": "boolean"}], "AND"),
+        "$.when": ([{"match": "type"}], "AND"),
+    }
+    assert compiled.generators == {
+        "$.seq": {"type": "RandomInt", "min": 0, "max": 9},
+        "$.when": {"type": "DateTime", "format": "yyyy-MM-dd"},
+    }
+
+
+def test_non_finite_float_is_refused_with_its_place() -> None:
+    with pytest.raises(MatcherError, match=r"\$\.a\[0\]"):
+        compile_value({"a": [math.inf]})
+    with pytest.raises(MatcherError, match=r"\$\.b"):
+        compile_value({"b": match.like(math.nan)})
