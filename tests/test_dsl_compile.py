@@ -12,7 +12,7 @@ from accord._dsl.term import compile_value
 from accord.errors import MatcherError
 
 
-class Colour(str, enum.Enum):
+class Colour(enum.StrEnum):
     RED = "red"
 
 
