@@ -66,3 +66,17 @@ def test_non_finite_float_is_refused_with_its_place() -> None:
         compile_value({"a": [math.inf]})
     with pytest.raises(MatcherError, match=r"\$\.b"):
         compile_value({"b": match.like(math.nan)})
+
+
+def test_scalar_matchers_still_refuse_examples_of_another_type() -> None:
+    assert match.integer(3).value == 3 and match.decimal(2.5).value == 2.5
+    assert match.number(3).value == 3 and match.boolean(False).value is False
+    for refused in (
+        lambda: match.integer(True),
+        lambda: match.integer(1.5),
+        lambda: match.decimal(2),
+        lambda: match.number(True),
+        lambda: match.boolean(1),
+    ):
+        with pytest.raises(MatcherError, match="does not satisfy its own rule"):
+            refused()

@@ -12,6 +12,7 @@ Pact files store them, or Python ``strftime`` formats, which are translated.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 import uuid as _uuid
@@ -174,13 +175,11 @@ def _native(example: Any, name: str, *, decimal_as_float: bool = False) -> Any:
     return to_json_value(example, f"{name}()", decimal_as_float=decimal_as_float)
 
 
-def _checked(
-    example: Any, rule: dict[str, Any], name: str, passes: tuple[type, ...] = ()
-) -> Any:
+def _checked(example: Any, rule: dict[str, Any], name: str, passes: tuple[type, ...] = ()) -> Any:
     """``example``, once it satisfies ``rule`` (else MatcherError). ``passes`` are exact
     types the rule accepts whatever the value: a quick yes for the usual example, without
     the rule engine (a test declares thousands of these)."""
-    if type(example) in passes:
+    if builtins.type(example) in passes:  # plain ``type`` is the matcher of that name here
         return example
     from accord.matching.values import check
 
