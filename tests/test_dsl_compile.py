@@ -80,3 +80,15 @@ def test_scalar_matchers_still_refuse_examples_of_another_type() -> None:
     ):
         with pytest.raises(MatcherError, match="does not satisfy its own rule"):
             refused()
+
+
+def test_validated_remembers_only_what_passed() -> None:
+    for _ in range(2):
+        term = match.each_key({"abc": 1}, match.regex("abc", "[a-z]+"))
+        assert compile_value(term).example == {"abc": 1}
+        with pytest.raises(MatcherError, match="each_key"):
+            match.each_key({"ABC": 1}, match.regex("abc", "[a-z]+"))
+    # equal-looking data of another type is not taken for what passed
+    match.each_value({"a": 1}, match.integer(1))
+    with pytest.raises(MatcherError, match="each_value"):
+        match.each_value({"a": True}, match.integer(1))

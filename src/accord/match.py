@@ -175,7 +175,9 @@ def _native(example: Any, name: str, *, decimal_as_float: bool = False) -> Any:
     return to_json_value(example, f"{name}()", decimal_as_float=decimal_as_float)
 
 
-def _checked(example: Any, rule: dict[str, Any], name: str, passes: tuple[type, ...] = ()) -> Any:
+def _checked(
+    example: Any, rule: dict[str, Any], name: str, passes: tuple[builtins.type, ...] = ()
+) -> Any:
     """``example``, once it satisfies ``rule`` (else MatcherError). ``passes`` are exact
     types the rule accepts whatever the value: a quick yes for the usual example, without
     the rule engine (a test declares thousands of these)."""

@@ -7,6 +7,7 @@ and the generators keyed by body path, which is what a pact file stores.
 
 from __future__ import annotations
 
+import marshal
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from accord._dsl.native import is_native, to_json_like
 from accord.errors import MatcherError
 from accord.matching.mismatch import format_path
 from accord.matching.path import ANY_INDEX, Location, to_expression
+from accord.matching.rule_index import forget_oldest
 from accord.model.rules import Rule, RuleList
 
 
@@ -60,10 +62,19 @@ def combine_terms(how: str, terms: Iterable[Term]) -> Term:
 
 
 def validated(term: Term, name: str) -> Term:
-    """``term``, once its example is shown to satisfy its own rules (else MatcherError)."""
+    """``term``, once its example is shown to satisfy its own rules (else MatcherError).
+
+    An example and rules that passed are remembered (by their ``marshal`` bytes, which
+    are equal exactly when the data is): a test declares the same ``each_key`` or
+    ``regex(...) & generator`` message after message, and the comparison is a pure function
+    of the two.
+    """
     from accord.matching.json_body import compare_json
 
     compiled = compile_value(term)
+    key = _passed_key(compiled)
+    if key is not None and key in _PASSED:
+        return term
     problems = compare_json(
         compiled.example, compiled.example, compiled.rules, allow_unexpected_keys=False
     )
@@ -72,7 +83,24 @@ def validated(term: Term, name: str) -> Term:
         raise MatcherError(
             f"{name}(): the example does not satisfy its own rules: {first.path}: {first.message}"
         )
+    if key is not None:
+        if len(_PASSED) >= _PASSED_KEPT:
+            forget_oldest(_PASSED)
+        _PASSED[key] = None
     return term
+
+
+_PASSED: dict[bytes, None] = {}
+_PASSED_KEPT = 1024
+
+
+def _passed_key(compiled: Compiled) -> bytes | None:
+    """The bytes of an example and its rules; ``None`` for data ``marshal`` cannot write."""
+    rules = [(path, rl.combine, rl.rules) for path, rl in compiled.rules.items()]
+    try:
+        return marshal.dumps((compiled.example, rules), 2)
+    except ValueError:
+        return None
 
 
 @dataclass(slots=True)
