@@ -92,3 +92,16 @@ def test_validated_remembers_only_what_passed() -> None:
     match.each_value({"a": 1}, match.integer(1))
     with pytest.raises(MatcherError, match="each_value"):
         match.each_value({"a": True}, match.integer(1))
+
+
+def test_parts_hold_the_same_rules_as_compiled() -> None:
+    from accord._dsl.term import compile_parts
+
+    value = {"a": match.like(match.integer(1)), "b": match.each_like({"c": match.null()})}
+    parts, compiled = compile_parts(value), compile_value(value)
+    assert parts.example == compiled.example and parts.generators == compiled.generators
+    assert {k: (list(r), c) for k, (r, c) in parts.rules.items()} == {
+        k: (rl.rules, rl.combine) for k, rl in compiled.rules.items()
+    }
+    assert list(compiled.rules) == ["$.a", "$.b", "$.b[*].c"]
+    assert compiled.rules["$.a"].rules == [{"match": "integer"}]  # the inner term's rules

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accord import generate, match
-from accord._dsl.term import compile_value
+from accord._dsl.term import compile_parts
 from accord.consumer.builder import MessageBuilder, message_contents
 
 
@@ -19,7 +19,7 @@ def _content() -> dict[str, object]:
 def test_precompiled_content_gives_the_same_message() -> None:
     metadata = {"topic": match.regex("orders", "[a-z]+"), "kind": "event"}
     fresh = message_contents(_content(), None, dict(metadata))
-    reused = message_contents(_content(), None, dict(metadata), compile_value(_content()))
+    reused = message_contents(_content(), None, dict(metadata), compile_parts(_content()))
     assert reused.contents == fresh.contents
     assert reused.metadata == fresh.metadata
     assert reused.matching_rules.to_json() == fresh.matching_rules.to_json()

@@ -114,7 +114,28 @@ class Compiled:
 
 def compile_value(value: Any, root: Location = ("$",)) -> Compiled:
     """Split ``value`` (terms anywhere inside) into example, rules and generators."""
-    out = Compiled(None)
+    parts = compile_parts(value, root)
+    rules = {key: RuleList(list(found), combine) for key, (found, combine) in parts.rules.items()}
+    return Compiled(parts.example, rules, parts.generators)
+
+
+@dataclass(slots=True)
+class Parts:
+    """:class:`Compiled` with each place's rules kept as the term's own tuple and combine.
+
+    What a message builder holds between declaring a message and building it. Building
+    makes the message's own :class:`RuleList` objects anyway, so making them here too
+    would only double the work (a realistic message has dozens of places).
+    """
+
+    example: Any
+    rules: dict[str, tuple[tuple[Rule, ...], str]] = field(default_factory=dict)
+    generators: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def compile_parts(value: Any, root: Location = ("$",)) -> Parts:
+    """:func:`compile_value`, with the rules as :class:`Parts` holds them."""
+    out = Parts(None)
     out.example = _walk(value, root, out)
     return out
 
@@ -123,7 +144,7 @@ _LEAVES = frozenset({str, int, bool, type(None)})
 """Types that are already JSON and hold no terms: returned as they are, with no call."""
 
 
-def _walk(value: Any, location: Location, out: Compiled) -> Any:
+def _walk(value: Any, location: Location, out: Parts) -> Any:
     """The example for ``value`` at ``location``; its terms' rules and generators go to
     ``out``. The common shapes (terms, plain dicts and lists of plain keys) are tried
     first by exact type; everything else takes the general path below them."""
@@ -162,11 +183,11 @@ def _walk(value: Any, location: Location, out: Compiled) -> Any:
     return value
 
 
-def _term(term: Term, location: Location, out: Compiled) -> Any:
+def _term(term: Term, location: Location, out: Parts) -> Any:
     """A term's rules and generator, keyed by the place's path, and its example."""
     key = to_expression(location)
     if term.rules:
-        out.rules[key] = RuleList(list(term.rules), term.combine)
+        out.rules[key] = (term.rules, term.combine)
     if term.generator:
         out.generators[key] = dict(term.generator)
     if term.repeat is not None:

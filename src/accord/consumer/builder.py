@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from accord._dsl.native import to_json_value
-from accord._dsl.term import Compiled, Term, compile_value
+from accord._dsl.term import Parts, Term, compile_parts, compile_value
 from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError
 from accord.limits import MAX_JSON_DEPTH
@@ -83,7 +83,7 @@ def message_contents(
     content: Any,
     content_type: str | None,
     metadata: dict[str, Any],
-    compiled: Compiled | None = None,
+    compiled: Parts | None = None,
 ) -> MessageContents:
     """Compile user content and metadata (terms allowed) into pact message contents.
 
@@ -109,21 +109,21 @@ def message_contents(
                 with contextlib.suppress(ValueError):
                     content = json.loads(content)
                 compiled = None
-            compiled = compile_value(content)
+            compiled = compile_parts(content)
             body = Body(compiled.example, content_type or "application/json")
             _add_compiled(compiled, rules, generators)
     plain = compile_metadata(metadata, rules, generators)
     return MessageContents(body, plain, rules, generators)
 
 
-def _add_compiled(compiled: Compiled, rules: MatchingRules, generators: Generators) -> None:
+def _add_compiled(compiled: Parts, rules: MatchingRules, generators: Generators) -> None:
     """The body rules and generators of ``compiled`` as the ``body`` category of the (still
     empty) sets: what ``add`` would make of each path, built in one go (a realistic message
-    has dozens of paths). Rule lists are copied, so the builder's stay its own."""
+    has dozens of paths). Each message gets rule lists of its own."""
     if compiled.rules:
         rules.categories["body"] = {
-            path: RuleList(list(rule_list.rules), rule_list.combine)
-            for path, rule_list in compiled.rules.items()
+            path: RuleList(list(found), combine)
+            for path, (found, combine) in compiled.rules.items()
         }
     if compiled.generators:
         generators.categories["body"] = dict(compiled.generators)
@@ -158,7 +158,7 @@ class MessageBuilder(InteractionBuilder):
         super().__init__(description)
         self._content: Any = None
         self._content_type: str | None = None
-        self._compiled: Compiled | None = None
+        self._compiled: Parts | None = None
         self._metadata: dict[str, Any] = {}
 
     def with_content(self, content: Any, content_type: str | None = None) -> MessageBuilder:
@@ -171,7 +171,7 @@ class MessageBuilder(InteractionBuilder):
         check_content(content)
         if not isinstance(content, str | bytes | bytearray) and content is not None:
             # compiled now, so what has no JSON form is refused here, naming the place
-            self._compiled = compile_value(content)
+            self._compiled = compile_parts(content)
             # Only the compiled form is used from here on: letting the terms go keeps a
             # pact of many messages small for the garbage collector to scan.
             content = None
