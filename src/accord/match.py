@@ -27,6 +27,7 @@ from accord.matching.javadate import (
     matches_java_pattern,
     strftime_to_java,
 )
+from accord.matching.values import check
 from accord.matching.xeger import example_for_regex
 
 __all__ = [
@@ -183,8 +184,6 @@ def _checked(
     the rule engine (a test declares thousands of these)."""
     if builtins.type(example) in passes:  # plain ``type`` is the matcher of that name here
         return example
-    from accord.matching.values import check
-
     problem = check(rule, example, example)
     if problem:
         raise MatcherError(f"{name}(): the example does not satisfy its own rule: {problem}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from accord._dsl.native import is_native, to_json_like
 from accord.errors import MatcherError
+from accord.matching.json_body import compare_json
 from accord.matching.mismatch import format_path
 from accord.matching.path import ANY_INDEX, Location, to_expression
 from accord.matching.rule_index import forget_oldest
@@ -69,8 +70,6 @@ def validated(term: Term, name: str) -> Term:
     ``regex(...) & generator`` message after message, and the comparison is a pure function
     of the two.
     """
-    from accord.matching.json_body import compare_json
-
     compiled = compile_value(term)
     key = _passed_key(compiled)
     if key is not None and key in _PASSED:
