@@ -30,3 +30,29 @@ def test_non_finite_floats_and_unknown_types() -> None:
     assert dumps_pretty([float("nan"), float("inf")]) == "[\n  NaN,\n  Infinity\n]"
     with pytest.raises(TypeError, match="bytes"):
         dumps_pretty({"a": b"x"})
+
+
+def test_reused_blocks_give_the_same_text() -> None:
+    block = {"body": {"$.a": {"combine": "AND", "matchers": [{"match": "type"}]}}}
+    doc = {
+        "interactions": [
+            {"matchingRules": block, "n": 1.5, "x": float("-inf")},
+            {"matchingRules": json.loads(json.dumps(block)), "n": float("nan")},
+            {"matchingRules": {"body": {"$.a": {"combine": "AND", "matchers": [1, 1.0, True]}}}},
+            {"nested": {"matchingRules": block}, "generators": {"a": [b"x".decode()]}},
+        ],
+        "matchingRules": block,
+    }
+    keys = ("matchingRules", "generators")
+    expected = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
+    assert dumps_pretty(doc, reuse=keys) == expected
+    assert dumps_pretty(doc, reuse=keys) == dumps_pretty(doc)
+
+
+@settings(max_examples=200)
+@given(JSON)
+def test_same_text_when_reusing_every_key(value: Any) -> None:
+    keys = ["", "a", "b", "matchingRules"]
+    wrapped = {"a": value, "b": [value, {"a": value}], "matchingRules": value}
+    expected = json.dumps(wrapped, indent=2, sort_keys=True, ensure_ascii=False)
+    assert dumps_pretty(wrapped, reuse=keys) == expected

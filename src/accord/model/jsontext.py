@@ -15,6 +15,9 @@ from typing import Any
 _encode_string = json.encoder.encode_basestring
 
 
+_INFINITY = float("inf")
+
+
 def _float(value: float) -> str:
     if value != value:
         return "NaN"
@@ -95,6 +98,8 @@ def _text(value: Any, newline: str, reuse: _Reuse | None = None) -> str:
                 text = "true"
             elif item is False:
                 text = "false"
+            elif kind is float and -_INFINITY < item < _INFINITY:  # NaN fails both
+                text = float.__repr__(item)
             else:
                 text = _text(item, inner, reuse)
             name = _NAMES.get(key) or _name(key)
