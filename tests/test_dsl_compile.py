@@ -100,8 +100,18 @@ def test_parts_hold_the_same_rules_as_compiled() -> None:
     value = {"a": match.like(match.integer(1)), "b": match.each_like({"c": match.null()})}
     parts, compiled = compile_parts(value), compile_value(value)
     assert parts.example == compiled.example and parts.generators == compiled.generators
-    assert {k: (list(r), c) for k, (r, c) in parts.rules.items()} == {
+    assert {k: (rl.rules, rl.combine) for k, rl in parts.rule_lists().items()} == {
         k: (rl.rules, rl.combine) for k, rl in compiled.rules.items()
     }
     assert list(compiled.rules) == ["$.a", "$.b", "$.b[*].c"]
     assert compiled.rules["$.a"].rules == [{"match": "integer"}]  # the inner term's rules
+
+
+def test_combine_follows_the_term_that_set_the_rules() -> None:
+    either = match.any_of(match.integer(1), match.null())
+    value = {"a": either, "b": match.like(either), "c": match.any_of(match.like(match.integer(1)))}
+    compiled = compile_value(value)
+    assert compiled.rules["$.a"].combine == "OR"
+    assert compiled.rules["$.b"].combine == "OR"  # like(x) keeps x's rules and combine
+    assert compiled.rules["$.c"].combine == "AND"  # the inner term's rules replaced the OR
+    assert compiled.rules["$.c"].rules == [{"match": "integer"}]

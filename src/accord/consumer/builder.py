@@ -19,7 +19,7 @@ from accord.errors import MatcherError
 from accord.limits import MAX_JSON_DEPTH
 from accord.model.body import Body, is_json_type
 from accord.model.pact import AsyncMessage, MessageContents
-from accord.model.rules import Generators, MatchingRules, RuleList
+from accord.model.rules import Generators, MatchingRules
 
 
 def check_content(content: Any) -> None:
@@ -121,10 +121,7 @@ def _add_compiled(compiled: Parts, rules: MatchingRules, generators: Generators)
     empty) sets: what ``add`` would make of each path, built in one go (a realistic message
     has dozens of paths). Each message gets rule lists of its own."""
     if compiled.rules:
-        rules.categories["body"] = {
-            path: RuleList(list(found), combine)
-            for path, (found, combine) in compiled.rules.items()
-        }
+        rules.categories["body"] = compiled.rule_lists()
     if compiled.generators:
         generators.categories["body"] = dict(compiled.generators)
 
