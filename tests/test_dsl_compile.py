@@ -115,3 +115,13 @@ def test_combine_follows_the_term_that_set_the_rules() -> None:
     assert compiled.rules["$.b"].combine == "OR"  # like(x) keeps x's rules and combine
     assert compiled.rules["$.c"].combine == "AND"  # the inner term's rules replaced the OR
     assert compiled.rules["$.c"].rules == [{"match": "integer"}]
+
+
+def test_remembered_checks_tell_terms_inside_from_plain_values() -> None:
+    # plain data is remembered; a term inside is checked afresh each time
+    for _ in range(2):
+        match.each_value([1, 2], match.integer(1))
+        with pytest.raises(MatcherError, match="each_value"):
+            match.each_value([1, match.like("x")], match.integer(1))
+        with pytest.raises(MatcherError, match="each_value"):
+            match.each_value([1, 1.0], match.integer(1))

@@ -65,15 +65,16 @@ def combine_terms(how: str, terms: Iterable[Term]) -> Term:
 def validated(term: Term, name: str) -> Term:
     """``term``, once its example is shown to satisfy its own rules (else MatcherError).
 
-    An example and rules that passed are remembered (by their ``marshal`` bytes, which
-    are equal exactly when the data is): a test declares the same ``each_key`` or
-    ``regex(...) & generator`` message after message, and the comparison is a pure function
-    of the two.
+    A term made of plain data that passed is remembered (by its ``marshal`` bytes, which
+    are equal exactly when the data is, types included): a test declares the same
+    ``each_key`` or ``regex(...) & generator`` message after message, and compiling and
+    comparing are pure functions of that data. Terms holding other terms or Python
+    objects ``marshal`` cannot write are checked every time.
     """
-    compiled = compile_value(term)
-    key = _passed_key(compiled)
+    key = _passed_key(term)
     if key is not None and key in _PASSED:
         return term
+    compiled = compile_value(term)
     problems = compare_json(
         compiled.example, compiled.example, compiled.rules, allow_unexpected_keys=False
     )
@@ -93,11 +94,10 @@ _PASSED: dict[bytes, None] = {}
 _PASSED_KEPT = 1024
 
 
-def _passed_key(compiled: Compiled) -> bytes | None:
-    """The bytes of an example and its rules; ``None`` for data ``marshal`` cannot write."""
-    rules = [(path, rl.combine, rl.rules) for path, rl in compiled.rules.items()]
+def _passed_key(term: Term) -> bytes | None:
+    """What the check depends on, as bytes; ``None`` when ``marshal`` cannot write it."""
     try:
-        return marshal.dumps((compiled.example, rules), 2)
+        return marshal.dumps((term.value, term.rules, term.combine, term.repeat), 2)
     except ValueError:
         return None
 
