@@ -125,3 +125,12 @@ def test_remembered_checks_tell_terms_inside_from_plain_values() -> None:
             match.each_value([1, match.like("x")], match.integer(1))
         with pytest.raises(MatcherError, match="each_value"):
             match.each_value([1, 1.0], match.integer(1))
+
+
+def test_regex_remembers_only_examples_that_matched() -> None:
+    for _ in range(2):
+        assert match.regex("AB12", r"[A-Z]+\d+").value == "AB12"
+        with pytest.raises(MatcherError, match="does not satisfy"):
+            match.regex("ab12", r"[A-Z]+\d+")
+        with pytest.raises(MatcherError, match="not a valid regular expression"):
+            match.regex("AB12", r"[A-Z")

@@ -27,6 +27,7 @@ from accord.matching.javadate import (
     matches_java_pattern,
     strftime_to_java,
 )
+from accord.matching.rule_index import forget_oldest
 from accord.matching.values import check
 from accord.matching.xeger import example_for_regex
 
@@ -193,6 +194,8 @@ def _checked(
 def regex(example: Any = None, pattern: str | None = None) -> Term:
     """A string matching ``pattern`` in full. Without an example one is made from it."""
     example = _native(example, "regex")
+    if builtins.type(example) is str and (pattern, example) in _REGEX_PASSED:
+        return Term(example, ({"match": "regex", "regex": pattern},))
     if pattern is None:
         raise MatcherError("regex() needs a pattern")
     try:
@@ -208,7 +211,18 @@ def regex(example: Any = None, pattern: str | None = None) -> Term:
         except ValueError as exc:
             raise MatcherError(f"regex(): cannot make an example for {pattern!r}: {exc}") from exc
         return Term(made, (rule,), {"type": "Regex", "regex": pattern})
-    return Term(_checked(example, rule, "regex"), (rule,))
+    _checked(example, rule, "regex")
+    if builtins.type(example) is str and builtins.type(pattern) is str:
+        if len(_REGEX_PASSED) >= _REGEX_KEPT:
+            forget_oldest(_REGEX_PASSED)
+        _REGEX_PASSED[pattern, example] = None
+    return Term(example, (rule,))
+
+
+_REGEX_PASSED: dict[tuple[str, str], None] = {}
+"""(pattern, example) pairs that passed: a test declares the same ``regex(...)`` message
+after message, and compiling and matching gives the same answer each time."""
+_REGEX_KEPT = 4096
 
 
 def string(example: Any = "string") -> Term:
