@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import marshal
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any
 
 _encode_string = json.encoder.encode_basestring
@@ -35,6 +35,33 @@ def dumps_pretty(value: Any, *, reuse: Collection[str] = ()) -> str:
     the work. The text is the same either way.
     """
     return _text(value, "\n", _Reuse(frozenset(reuse)) if reuse else None)
+
+
+def pretty_chunks(value: Any, *, spread: str, reuse: Collection[str] = ()) -> Iterator[str]:
+    """:func:`dumps_pretty`'s text in pieces: the array under the top-level key ``spread``
+    comes one item at a time, the rest before and after it.
+
+    A pact is one array of interactions with a little around it; rendering it piece by
+    piece lets the writer put each piece on its way to the disk while the next is made,
+    and never holds the whole text as one more string.
+    """
+    memo = _Reuse(frozenset(reuse)) if reuse else None
+    items = value.get(spread) if type(value) is dict else None
+    if type(items) is not list or not items:
+        yield _text(value, "\n", memo)
+        return
+    # The rest of the document, with the array left empty: its top-level key line is
+    # the only line starting with two spaces and that key (strings hold no newlines).
+    rest = _text({**value, spread: []}, "\n", memo)
+    marker = "\n  " + _name(spread) + "[]"
+    cut = rest.index(marker) + len(marker) - 2
+    yield rest[:cut]
+    inner = "\n    "
+    opening = "[" + inner
+    for item in items:
+        yield opening + _text(item, inner, memo)
+        opening = "," + inner
+    yield "\n  ]" + rest[cut + 2 :]
 
 
 class _Reuse:
