@@ -210,6 +210,8 @@ def _term(term: Term, location: Location, out: Parts) -> Any:
     plain = type(inner)
     if plain in _LEAVES or (plain is float and math.isfinite(inner)):
         return inner
+    if plain is Term:  # like(generate.random_int(...)) and the like
+        return _term(inner, location, out)
     return _walk(inner, location, out)
 
 
