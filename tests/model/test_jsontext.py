@@ -71,7 +71,7 @@ def test_chunks_join_to_the_same_text(doc: dict[str, Any]) -> None:
 def test_chunks_split_the_array_item_by_item() -> None:
     from accord.model.jsontext import pretty_chunks
 
-    doc = {"a": {"interactions": []}, "interactions": [{"b": 1}, [2], "\n  \"interactions\": []"]}
+    doc = {"a": {"interactions": []}, "interactions": [{"b": 1}, [2], '\n  "interactions": []']}
     chunks = list(pretty_chunks(doc, spread="interactions"))
     assert len(chunks) == 5
     assert "".join(chunks) == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False)
