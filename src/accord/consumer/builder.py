@@ -108,7 +108,6 @@ def message_contents(
             if isinstance(content, str):
                 with contextlib.suppress(ValueError):
                     content = json.loads(content)
-                compiled = None
             compiled = compile_parts(content)
             body = Body(compiled.example, content_type or "application/json")
             _add_compiled(compiled, rules, generators)
