@@ -468,34 +468,43 @@ def write_pact(
     except OSError as exc:
         raise PactWriteError(f"cannot create pact directory {folder}: {exc}") from exc
     with locked(folder), collector_paused():
-        to_write = pact
-        if not overwrite and target.exists():
-            try:
-                existing = load_pact(target)
-            except PactFileError as exc:
-                raise PactWriteError(
-                    f"cannot merge into {target}: {exc}. Delete it or write with overwrite=True."
-                ) from exc
-            to_write = merge(existing, pact)
-        doc = pact_to_json(to_write, version)
-        try:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise PactWriteError(f"cannot write in the pact directory {folder}: {exc}") from exc
-        try:
-            # mkstemp makes the file 0600; a pact is shared, so it follows the umask like
-            # any file the user creates (an existing pact keeps its own mode).
-            os.fchmod(fd, _existing_mode(target) or _file_mode())
-            with os.fdopen(fd, "wb") as handle:
-                _write_text(handle, _text_chunks(doc))
-            os.replace(tmp, target)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if isinstance(exc, OSError):
-                raise PactWriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
-            raise
+        _merge_and_replace(pact, version, folder, target, overwrite)
     return target
+
+
+def _merge_and_replace(
+    pact: Pact, version: str, folder: Path, target: Path, overwrite: bool
+) -> None:
+    """The locked part of :func:`write_pact`. A function of its own so that the document
+    and the merged model are freed before the collector resumes: otherwise its first
+    collection would scan them all, only for them to be freed anyway."""
+    to_write = pact
+    if not overwrite and target.exists():
+        try:
+            existing = load_pact(target)
+        except PactFileError as exc:
+            raise PactWriteError(
+                f"cannot merge into {target}: {exc}. Delete it or write with overwrite=True."
+            ) from exc
+        to_write = merge(existing, pact)
+    doc = pact_to_json(to_write, version)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise PactWriteError(f"cannot write in the pact directory {folder}: {exc}") from exc
+    try:
+        # mkstemp makes the file 0600; a pact is shared, so it follows the umask like
+        # any file the user creates (an existing pact keeps its own mode).
+        os.fchmod(fd, _existing_mode(target) or _file_mode())
+        with os.fdopen(fd, "wb") as handle:
+            _write_text(handle, _text_chunks(doc))
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise PactWriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise
 
 
 _BATCH = 1 << 20
