@@ -119,26 +119,28 @@ def compile_value(value: Any, root: Location = ("$",)) -> Compiled:
 
 @dataclass(slots=True)
 class Parts:
-    """:class:`Compiled` with each place's rules kept as the term's own tuple.
+    """:class:`Compiled` with the rules in one flat list, each place holding its span.
 
     What a message builder holds between declaring a message and building it. Building
     makes the message's own :class:`RuleList` objects anyway, so making them here too
-    would only double the work (a realistic message has dozens of places), and a pact of
-    thousands of messages gives the cyclic collector fewer objects to rescan meanwhile.
+    would only double the work (a realistic message has dozens of places). And a pact of
+    thousands of messages leaves the cyclic collector one list per message to rescan
+    instead of an object per place: spans are pairs of ints, which it stops tracking.
     ``combines`` holds only the places whose rules combine with ``OR``.
     """
 
     example: Any
-    rules: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    rules: dict[str, tuple[int, int]] = field(default_factory=dict)
     generators: dict[str, dict[str, Any]] = field(default_factory=dict)
     combines: dict[str, str] = field(default_factory=dict)
+    rule_items: list[Rule] = field(default_factory=list)
 
     def rule_lists(self) -> dict[str, RuleList]:
         """The rules as :class:`Compiled` has them: a new :class:`RuleList` per place."""
-        combines = self.combines
+        combines, items = self.combines, self.rule_items
         return {
-            key: RuleList(list(found), combines.get(key, "AND"))
-            for key, found in self.rules.items()
+            key: RuleList(items[start:end], combines.get(key, "AND"))
+            for key, (start, end) in self.rules.items()
         }
 
 
@@ -196,7 +198,10 @@ def _term(term: Term, location: Location, out: Parts) -> Any:
     """A term's rules and generator, keyed by the place's path, and its example."""
     key = to_expression(location)
     if term.rules:
-        out.rules[key] = term.rules
+        items = out.rule_items
+        start = len(items)
+        items.extend(term.rules)
+        out.rules[key] = (start, len(items))
         if term.combine != "AND":
             out.combines[key] = term.combine
         elif out.combines:
