@@ -134,3 +134,32 @@ def test_regex_remembers_only_examples_that_matched() -> None:
             match.regex("ab12", r"[A-Z]+\d+")
         with pytest.raises(MatcherError, match="not a valid regular expression"):
             match.regex("AB12", r"[A-Z")
+
+
+def test_terms_stay_frozen_dataclasses() -> None:
+    import dataclasses
+    import pickle
+
+    from accord._dsl.term import Term
+
+    term = Term("x", ({"match": "type"},), None, "OR", 2)
+    assert (term.value, term.rules, term.generator, term.combine, term.repeat) == (
+        "x",
+        ({"match": "type"},),
+        None,
+        "OR",
+        2,
+    )
+    assert Term("x") == Term("x", (), None, "AND", None) and Term("x").rules == ()
+    assert dataclasses.replace(term, value="y").value == "y"
+    assert pickle.loads(pickle.dumps(term)) == term
+    assert [f.name for f in dataclasses.fields(Term)] == [
+        "value",
+        "rules",
+        "generator",
+        "combine",
+        "repeat",
+    ]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        term.value = "z"  # type: ignore[misc]
+    assert repr(Term(1)) == "Term(value=1, rules=(), generator=None, combine='AND', repeat=None)"
