@@ -12,6 +12,7 @@ Pact files store them, or Python ``strftime`` formats, which are translated.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 import uuid as _uuid
@@ -26,6 +27,8 @@ from accord.matching.javadate import (
     matches_java_pattern,
     strftime_to_java,
 )
+from accord.matching.rule_index import forget_oldest
+from accord.matching.values import check
 from accord.matching.xeger import example_for_regex
 
 __all__ = [
@@ -174,9 +177,14 @@ def _native(example: Any, name: str, *, decimal_as_float: bool = False) -> Any:
     return to_json_value(example, f"{name}()", decimal_as_float=decimal_as_float)
 
 
-def _checked(example: Any, rule: dict[str, Any], name: str) -> Any:
-    from accord.matching.values import check
-
+def _checked(
+    example: Any, rule: dict[str, Any], name: str, passes: tuple[builtins.type, ...] = ()
+) -> Any:
+    """``example``, once it satisfies ``rule`` (else MatcherError). ``passes`` are exact
+    types the rule accepts whatever the value: a quick yes for the usual example, without
+    the rule engine (a test declares thousands of these)."""
+    if builtins.type(example) in passes:  # plain ``type`` is the matcher of that name here
+        return example
     problem = check(rule, example, example)
     if problem:
         raise MatcherError(f"{name}(): the example does not satisfy its own rule: {problem}")
@@ -186,6 +194,8 @@ def _checked(example: Any, rule: dict[str, Any], name: str) -> Any:
 def regex(example: Any = None, pattern: str | None = None) -> Term:
     """A string matching ``pattern`` in full. Without an example one is made from it."""
     example = _native(example, "regex")
+    if builtins.type(example) is str and (pattern, example) in _REGEX_PASSED:
+        return Term(example, ({"match": "regex", "regex": pattern},))
     if pattern is None:
         raise MatcherError("regex() needs a pattern")
     try:
@@ -201,7 +211,18 @@ def regex(example: Any = None, pattern: str | None = None) -> Term:
         except ValueError as exc:
             raise MatcherError(f"regex(): cannot make an example for {pattern!r}: {exc}") from exc
         return Term(made, (rule,), {"type": "Regex", "regex": pattern})
-    return Term(_checked(example, rule, "regex"), (rule,))
+    _checked(example, rule, "regex")
+    if builtins.type(example) is str and builtins.type(pattern) is str:
+        if len(_REGEX_PASSED) >= _REGEX_KEPT:
+            forget_oldest(_REGEX_PASSED)
+        _REGEX_PASSED[pattern, example] = None
+    return Term(example, (rule,))
+
+
+_REGEX_PASSED: dict[tuple[str, str], None] = {}
+"""(pattern, example) pairs that passed: a test declares the same ``regex(...)`` message
+after message, and compiling and matching gives the same answer each time."""
+_REGEX_KEPT = 4096
 
 
 def string(example: Any = "string") -> Term:
@@ -216,7 +237,7 @@ def integer(example: Any = None, *, min: int = 0, max: int = 1000) -> Term:
     rule = {"match": "integer"}
     if example is None:
         return Term(min, (rule,), {"type": "RandomInt", "min": min, "max": max})
-    return Term(_checked(example, rule, "integer"), (rule,))
+    return Term(_checked(example, rule, "integer", (int,)), (rule,))
 
 
 def decimal(example: Any = None, *, digits: int = 6) -> Term:
@@ -228,13 +249,14 @@ def decimal(example: Any = None, *, digits: int = 6) -> Term:
     rule = {"match": "decimal"}
     if example is None:
         return Term(12.5, (rule,), {"type": "RandomDecimal", "digits": digits})
-    return Term(_checked(example, rule, "decimal"), (rule,))
+    return Term(_checked(example, rule, "decimal", (float,)), (rule,))
 
 
 def number(example: Any = 42) -> Term:
     """Any JSON number (``Decimal`` examples too)."""
     example = _native(example, "number")
-    return Term(_checked(example, {"match": "number"}, "number"), ({"match": "number"},))
+    rule = {"match": "number"}
+    return Term(_checked(example, rule, "number", (int, float)), (rule,))
 
 
 def boolean(example: Any = None) -> Term:
@@ -242,7 +264,8 @@ def boolean(example: Any = None) -> Term:
     example = _native(example, "boolean")
     if example is None:
         return Term(True, ({"match": "boolean"},), {"type": "RandomBoolean"})
-    return Term(_checked(example, {"match": "boolean"}, "boolean"), ({"match": "boolean"},))
+    rule = {"match": "boolean"}
+    return Term(_checked(example, rule, "boolean", (bool,)), (rule,))
 
 
 def null() -> Term:

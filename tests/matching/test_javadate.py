@@ -322,3 +322,21 @@ def test_bad_expressions_raise(expression: str) -> None:
         return
     with pytest.raises(ValueError, match="invalid date expression"):
         apply_date_expression(BASE, expression)
+
+
+NUMERIC_RUNS = [(letter, count) for letter in "yuMLdHms" for count in (1, 2)]
+
+
+@pytest.mark.parametrize(("letter", "count"), [*NUMERIC_RUNS, ("y", 3), ("u", 4), ("M", 3)])
+def test_direct_numeric_fields_agree_with_the_general_path(letter: str, count: int) -> None:
+    from accord.matching.javadate import _format_field
+
+    pattern = letter * count
+    for value in (dt.datetime(7, 3, 4, 5, 6, 7), dt.datetime(2024, 12, 31, 23, 59, 58)):
+        assert format_java_pattern(value, pattern) == _format_field(value, letter, count)
+
+
+def test_bad_patterns_raise_on_every_call() -> None:
+    for _ in range(2):
+        with pytest.raises(ValueError, match="unknown pattern letter"):
+            format_java_pattern(dt.datetime(2024, 1, 1), "yyyy-bb")

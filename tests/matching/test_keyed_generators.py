@@ -58,3 +58,22 @@ def test_mock_server_url_understands_java_quoting() -> None:
 def test_mock_server_url_keeps_a_tail_captured_without_its_slash_below_the_root() -> None:
     made = _mock_server_url(r".*\/(\Qpacts\E\/x)$", "http://localhost:9876/pacts/x")
     assert made == "http://127.0.0.1:5555/pacts/x"
+
+
+def test_bad_generators_are_refused_on_every_path_with_their_place() -> None:
+    import pytest
+
+    from accord.errors import RuleError
+    from accord.matching.generators import generate_body
+    from accord.model import Body
+
+    bad = {"type": "RandomString", "size": 10**9}
+    body = Body({"a": "x"}, "application/json")
+    for category, key in (("body", "$.a"), ("metadata", "topic")):
+        contents = MessageContents(
+            body, {"topic": "t"}, generators=Generators({category: {key: bad}})
+        )
+        with pytest.raises(RuleError, match=f"generators.{category} {key}".replace("$", r"\$")):
+            generate_message(contents)
+    with pytest.raises(RuleError, match=r"generators.body \$.a"):
+        generate_body(body, Generators({"body": {"$.a": bad}}), mode=PROVIDER, context={})

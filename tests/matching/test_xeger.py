@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accord.limits import MAX_GENERATED_SIZE
 from accord.matching.xeger import example_for_regex
 
 REALISTIC_PATTERNS = [
@@ -97,3 +98,31 @@ def test_invalid_regex_raises_value_error() -> None:
 def test_impossible_patterns_raise_naming_the_pattern(pattern: str) -> None:
     with pytest.raises(ValueError, match=re.escape(repr(pattern))):
         example_for_regex(pattern, random.Random(0))
+
+
+def test_errors_are_raised_again_not_cached() -> None:
+    for _ in range(2):
+        with pytest.raises(ValueError, match="invalid regular expression"):
+            example_for_regex("[a-")
+
+
+def test_size_cap_falls_where_the_tree_walk_put_it() -> None:
+    assert example_for_regex(f"(?:ab){{{MAX_GENERATED_SIZE // 2}}}") == "ab" * (
+        MAX_GENERATED_SIZE // 2
+    )
+    assert len(example_for_regex(f"\\d{{{MAX_GENERATED_SIZE}}}")) == MAX_GENERATED_SIZE
+    for pattern in (f"a{{{MAX_GENERATED_SIZE + 1}}}", r"(a{1000}){1000}"):
+        with pytest.raises(ValueError, match="longer than"):
+            example_for_regex(pattern, random.Random(0))
+
+
+def test_repeated_class_draws_from_the_class_only() -> None:
+    rng = random.Random(7)
+    for _ in range(50):
+        made = example_for_regex(r"(?i)[a-c]{3,6}x", rng)
+        assert re.fullmatch(r"[a-cA-C]{3,6}[xX]", made), made
+
+
+def test_private_generator_varies_between_calls() -> None:
+    made = {example_for_regex(r"[a-z]{24}") for _ in range(3)}
+    assert len(made) == 3

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from accord._dsl.native import to_json_value
-from accord._dsl.term import Compiled, Term, compile_value
+from accord._dsl.term import Parts, Term, compile_parts, compile_value
 from accord.consumer.interaction_builder import InteractionBuilder
 from accord.errors import MatcherError
 from accord.limits import MAX_JSON_DEPTH
@@ -83,17 +83,23 @@ def message_contents(
     content: Any,
     content_type: str | None,
     metadata: dict[str, Any],
-    compiled: Compiled | None = None,
+    compiled: Parts | None = None,
 ) -> MessageContents:
     """Compile user content and metadata (terms allowed) into pact message contents.
 
-    ``compiled`` is the content already compiled (a builder compiles it when it is given,
-    to refuse bad values there); it is not compiled twice.
+    ``compiled`` is the content already compiled (a builder compiles JSON content when it
+    is given, to refuse bad values there); it is not compiled twice, and ``content`` is
+    then not looked at.
     """
     rules = MatchingRules()
     generators = Generators()
     body: Body | None = None
-    if content is not None or content_type is not None:
+    if compiled is not None:
+        # A builder compiles only JSON content (never text, bytes or None): its example is
+        # the body whatever its type, as below, and the content itself is not needed.
+        body = Body(compiled.example, content_type or "application/json")
+        _add_compiled(compiled, rules, generators)
+    elif content is not None or content_type is not None:
         if isinstance(content, bytes | bytearray):
             body = Body(bytes(content), content_type or "application/octet-stream")
         elif isinstance(content, str) and not is_json_type(content_type):
@@ -102,15 +108,21 @@ def message_contents(
             if isinstance(content, str):
                 with contextlib.suppress(ValueError):
                     content = json.loads(content)
-                compiled = None
-            compiled = compiled or compile_value(content)
+            compiled = compile_parts(content)
             body = Body(compiled.example, content_type or "application/json")
-            for path, rule_list in compiled.rules.items():
-                rules.add("body", path, rule_list.rules, rule_list.combine)
-            for path, generator in compiled.generators.items():
-                generators.add("body", path, generator)
+            _add_compiled(compiled, rules, generators)
     plain = compile_metadata(metadata, rules, generators)
     return MessageContents(body, plain, rules, generators)
+
+
+def _add_compiled(compiled: Parts, rules: MatchingRules, generators: Generators) -> None:
+    """The body rules and generators of ``compiled`` as the ``body`` category of the (still
+    empty) sets: what ``add`` would make of each path, built in one go (a realistic message
+    has dozens of paths). Each message gets rule lists of its own."""
+    if compiled.rules:
+        rules.categories["body"] = compiled.rule_lists()
+    if compiled.generators:
+        generators.categories["body"] = dict(compiled.generators)
 
 
 def compile_metadata(
@@ -142,7 +154,7 @@ class MessageBuilder(InteractionBuilder):
         super().__init__(description)
         self._content: Any = None
         self._content_type: str | None = None
-        self._compiled: Compiled | None = None
+        self._compiled: Parts | None = None
         self._metadata: dict[str, Any] = {}
 
     def with_content(self, content: Any, content_type: str | None = None) -> MessageBuilder:
@@ -155,7 +167,10 @@ class MessageBuilder(InteractionBuilder):
         check_content(content)
         if not isinstance(content, str | bytes | bytearray) and content is not None:
             # compiled now, so what has no JSON form is refused here, naming the place
-            self._compiled = compile_value(content)
+            self._compiled = compile_parts(content)
+            # Only the compiled form is used from here on: letting the terms go keeps a
+            # pact of many messages small for the garbage collector to scan.
+            content = None
         self._content = content
         self._content_type = content_type
         return self

@@ -26,6 +26,7 @@ from accord.matching.generators import CONSUMER, generate_message
 from accord.message import Message, from_contents
 from accord.model.pact import AsyncMessage, HttpInteraction, Interaction, SyncMessage
 from accord.model.pact import Pact as PactModel
+from accord.model.read import collector_paused
 from accord.model.write import check_pacticipant_name, spec_string, write_pact
 
 if TYPE_CHECKING:
@@ -333,11 +334,19 @@ class Pact:
         _raise_first(failures)
 
     def _pending_examples(self) -> list[_Pending]:
+        """Build every pending interaction and its example, with the cyclic collector paused.
+
+        This allocates a few hundred thousand long-lived containers (rules, examples) for
+        a large pact and makes no cycles, so collections in between would only rescan
+        them. The handlers run afterwards with the collector as it was: they are user code,
+        may run long and may lean on it to free what they allocate.
+        """
         builders, self._builders = self._builders, []
         pending: list[_Pending] = []
-        for builder in builders:
-            interaction = builder.build()
-            pending.append((builder, interaction, self.example(interaction)))
+        with collector_paused():
+            for builder in builders:
+                interaction = builder.build()
+                pending.append((builder, interaction, self.example(interaction)))
         return pending
 
     def model(self) -> PactModel:

@@ -146,24 +146,28 @@ def generate_value(
     over the caps in :mod:`accord.limits` (sizes up to ``MAX_GENERATED_SIZE``).
     """
     check_deadline()  # the verifier's timeout covers generation too
-    context = context or {}
     check_generator(generator)
+    return _generate(generator, mode, context or {}, current)
+
+
+def _generate(generator: dict[str, Any], mode: str, context: dict[str, Any], current: Any) -> Any:
+    """:func:`generate_value` for a generator already checked (its part's generators all
+    went through ``check_generators``): checking each one again, by its text, would
+    cost as much as making most values."""
+    check_deadline()
     kind = generator.get("type")
     if kind == "RandomInt":
         low, high = _setting(generator, "min", 0), _setting(generator, "max", 10)
         return _rng.randint(min(low, high), max(low, high))
     if kind == "RandomDecimal":
         digits = max(_setting(generator, "digits", 10), 2)
-        text = str(_rng.randint(1, 9)) + "".join(str(_rng.randint(0, 9)) for _ in range(digits - 1))
+        text = _rng.choice("123456789") + "".join(_rng.choices(string.digits, k=digits - 1))
         point = _rng.randint(1, digits - 1)
         return float(text[:point] + "." + text[point:])
     if kind == "RandomHexadecimal":
-        return "".join(
-            _rng.choice("0123456789abcdef") for _ in range(_setting(generator, "digits", 10))
-        )
+        return "".join(_rng.choices("0123456789abcdef", k=_setting(generator, "digits", 10)))
     if kind == "RandomString":
-        alphabet = string.ascii_letters + string.digits
-        return "".join(_rng.choice(alphabet) for _ in range(_setting(generator, "size", 10)))
+        return "".join(_rng.choices(_ALPHANUMERIC, k=_setting(generator, "size", 10)))
     if kind == "Regex":
         return example_for_regex(str(generator.get("regex", "")))
     if kind == "Uuid":
@@ -177,6 +181,9 @@ def generate_value(
     if kind == "MockServerURL":
         return _mock_server_url(generator, context, current) if mode == CONSUMER else current
     return current
+
+
+_ALPHANUMERIC = string.ascii_letters + string.digits
 
 
 def _setting(generator: dict[str, Any], key: str, default: int) -> int:
@@ -213,10 +220,18 @@ def _apply_at(value: Any, tokens: tuple[Token, ...], make: Any) -> Any:
 
 
 def generate_body(
-    body: Body | None, generators: Generators, *, mode: str, context: dict[str, Any]
+    body: Body | None,
+    generators: Generators,
+    *,
+    mode: str,
+    context: dict[str, Any],
+    checked: bool = False,
 ) -> Body | None:
-    """The body with its ``body`` generators applied (JSON bodies by path, others whole)."""
+    """The body with its ``body`` generators applied (JSON bodies by path, others whole).
+
+    ``checked``: the caller ran ``check_generators`` on ``generators`` already."""
     found = generators.category("body")
+    produce = _generate if checked else _checked_generate
     if body is None or not found:
         return body
     content = body.content
@@ -229,7 +244,7 @@ def generate_body(
             old: Any, generator: dict[str, Any] = generator, expression: str = expression
         ) -> Any:
             try:
-                return generate_value(generator, mode=mode, context=context, current=old)
+                return produce(generator, mode, context, old)
             except RuleError as exc:
                 raise exc.at(f"generators.body {expression}") from exc.__cause__
 
@@ -238,6 +253,14 @@ def generate_body(
         elif not tokens:
             content = make(content)
     return replace(body, content=content)
+
+
+def _checked_generate(
+    generator: dict[str, Any], mode: str, context: dict[str, Any], current: Any
+) -> Any:
+    check_deadline()
+    check_generator(generator)
+    return _generate(generator, mode, context, current)
 
 
 def _generate_keyed(
@@ -264,7 +287,7 @@ def _generate_keyed(
         current = out.get(key)
         first = current[0] if as_list and isinstance(current, list) and current else current
         try:
-            made = generate_value(generator, mode=mode, context=context, current=first)
+            made = _generate(generator, mode, context, first)  # checked by every caller
         except RuleError as exc:
             raise exc.at(f"generators.{category} {name}") from exc.__cause__
         if made is None and key not in out:
@@ -305,7 +328,7 @@ def generate_request(
         query=_generate_keyed(
             request.query, gens.category("query"), "query", mode=mode, context=context, as_list=True
         ),
-        body=generate_body(request.body, gens, mode=mode, context=context),
+        body=generate_body(request.body, gens, mode=mode, context=context, checked=True),
     )
 
 
@@ -340,7 +363,7 @@ def generate_response(
             context=context,
             as_list=True,
         ),
-        body=generate_body(response.body, gens, mode=mode, context=context),
+        body=generate_body(response.body, gens, mode=mode, context=context, checked=True),
     )
 
 
@@ -363,6 +386,6 @@ def generate_message(
     )
     return replace(
         message,
-        contents=generate_body(message.contents, gens, mode=mode, context=context),
+        contents=generate_body(message.contents, gens, mode=mode, context=context, checked=True),
         metadata=metadata or {},
     )

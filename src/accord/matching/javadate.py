@@ -16,7 +16,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import operator
 import re
+from collections.abc import Callable
 
 from accord.errors import RuleError
 
@@ -221,13 +223,46 @@ def format_java_pattern(value: DateLike, pattern: str) -> str:
     Naive values are treated as UTC for zone fields: the alternative, the host's zone, would
     make generated contracts depend on the machine. Optional sections are always printed.
     """
+    return "".join([part if isinstance(part, str) else part(value) for part in _formatter(pattern)])
+
+
+_Field = Callable[[DateLike], str]
+
+
+@functools.lru_cache(maxsize=512)
+def _formatter(pattern: str) -> tuple[str | _Field, ...]:
+    """The pattern as literals and one function per field, worked out once: a generator
+    formats the same few patterns for every example. Errors are not cached: a bad
+    pattern raises every time."""
     _compiled(pattern)  # validate the whole pattern (brackets included) the same way
-    parts: list[str] = []
+    parts: list[str | _Field] = []
     for letter, count, literal in _tokenize(pattern):
         if letter in ("[", "]"):
             continue
-        parts.append(_format_field(value, letter, count) if letter else literal)
-    return "".join(parts)
+        parts.append(_field(letter, count) if letter else literal)
+    return tuple(parts)
+
+
+def _field(letter: str, count: int) -> _Field:
+    """Formats one letter run; the common numeric fields go straight to their attribute."""
+    attribute = _PLAIN_NUMBERS.get(letter)
+    if attribute is None or (count == 2 and letter in "yu") or (count > 2 and letter in "ML"):
+        return functools.partial(_format_field, letter=letter, count=count)
+    needed = dt.date if letter in _DATE_LETTERS else (dt.datetime, dt.time)
+    getter = operator.attrgetter(attribute)
+
+    def number(value: DateLike) -> str:
+        if not isinstance(value, needed):
+            return _format_field(value, letter, count)  # raises, naming what is missing
+        return str(getter(value)).zfill(count)
+
+    return number
+
+
+_PLAIN_NUMBERS = {"y": "year", "u": "year", "M": "month", "L": "month", "d": "day"}
+_PLAIN_NUMBERS.update({"H": "hour", "m": "minute", "s": "second"})
+"""Letters whose text is the attribute's number, zero-padded to the run's length; ``yy``
+(two digits of the year) and ``MMM`` on (month names) are left to :func:`_format_field`."""
 
 
 def _pad(number: int, count: int) -> str:

@@ -13,15 +13,18 @@ import base64
 import contextlib
 import json
 import os
+import queue
 import tempfile
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from accord._version import __version__
 from accord.errors import PactFileError, PacticipantNameError, PactWriteError
 from accord.model.body import Body, is_json_type, is_text_type
 from accord.model.dirlock import locked
-from accord.model.jsontext import dumps_pretty
+from accord.model.jsontext import dumps_pretty, pretty_chunks
 from accord.model.pact import (
     AsyncMessage,
     HttpInteraction,
@@ -311,9 +314,20 @@ def _needs_stated_type(body: Body | None, content_type: str) -> bool:
     return not is_json_type(content_type) or isinstance(body.content, str | bytes)
 
 
+_REPEATED_BLOCKS = frozenset({"matchingRules", "generators"})
+"""Keys whose blocks interactions made from one test template share word for word: each
+distinct block is rendered once (most of a realistic pact's text is these blocks)."""
+
+
 def dumps_pact(pact: Pact, spec: str = V4) -> str:
     """Pact JSON text: sorted keys, two-space indent, as the reference tools write it."""
-    return dumps_pretty(pact_to_json(pact, spec))
+    return dumps_pretty(pact_to_json(pact, spec), reuse=_REPEATED_BLOCKS)
+
+
+def _text_chunks(doc: dict[str, Any]) -> Iterator[str]:
+    """:func:`dumps_pact`'s text for ``doc`` in pieces (an interaction or message each)."""
+    spread = "messages" if "messages" in doc else "interactions"
+    return pretty_chunks(doc, spread=spread, reuse=_REPEATED_BLOCKS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -454,35 +468,110 @@ def write_pact(
     except OSError as exc:
         raise PactWriteError(f"cannot create pact directory {folder}: {exc}") from exc
     with locked(folder), collector_paused():
-        to_write = pact
-        if not overwrite and target.exists():
-            try:
-                existing = load_pact(target)
-            except PactFileError as exc:
-                raise PactWriteError(
-                    f"cannot merge into {target}: {exc}. Delete it or write with overwrite=True."
-                ) from exc
-            to_write = merge(existing, pact)
-        text = dumps_pact(to_write, version)
-        try:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise PactWriteError(f"cannot write in the pact directory {folder}: {exc}") from exc
-        try:
-            # mkstemp makes the file 0600; a pact is shared, so it follows the umask like
-            # any file the user creates (an existing pact keeps its own mode).
-            os.fchmod(fd, _existing_mode(target) or _file_mode())
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.write("\n")
-            os.replace(tmp, target)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if isinstance(exc, OSError):
-                raise PactWriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
-            raise
+        _merge_and_replace(pact, version, folder, target, overwrite)
     return target
+
+
+def _merge_and_replace(
+    pact: Pact, version: str, folder: Path, target: Path, overwrite: bool
+) -> None:
+    """The locked part of :func:`write_pact`. A function of its own so that the document
+    and the merged model are freed before the collector resumes: otherwise its first
+    collection would scan them all, only for them to be freed anyway."""
+    to_write = pact
+    if not overwrite and target.exists():
+        try:
+            existing = load_pact(target)
+        except PactFileError as exc:
+            raise PactWriteError(
+                f"cannot merge into {target}: {exc}. Delete it or write with overwrite=True."
+            ) from exc
+        to_write = merge(existing, pact)
+    doc = pact_to_json(to_write, version)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise PactWriteError(f"cannot write in the pact directory {folder}: {exc}") from exc
+    try:
+        # mkstemp makes the file 0600; a pact is shared, so it follows the umask like
+        # any file the user creates (an existing pact keeps its own mode).
+        os.fchmod(fd, _existing_mode(target) or _file_mode())
+        with os.fdopen(fd, "wb") as handle:
+            _write_text(handle, _text_chunks(doc))
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise PactWriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise
+
+
+_BATCH = 1 << 20
+"""Characters of text encoded and written at a time."""
+
+
+def _write_text(handle: BinaryIO, chunks: Iterable[str]) -> None:
+    """The text, then a newline, as UTF-8 with the platform's line ends (as a text-mode
+    file writes them).
+
+    A text of more than one batch is written by a second thread while this one renders
+    the rest: the kernel's copy of a large file into the page cache costs about a third
+    of rendering it, and a thread inside ``write`` does not hold the GIL. Nothing more is
+    written after a write fails, and that error is raised here.
+    """
+    batches = _batches(chunks)
+    first = next(batches)
+    second = next(batches, None)
+    if second is None:
+        handle.write(first)
+        return
+    queued: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    failed: list[BaseException] = []
+
+    def drain() -> None:
+        while (data := queued.get()) is not None:
+            if not failed:
+                try:
+                    handle.write(data)
+                except BaseException as exc:  # handed to the rendering thread
+                    failed.append(exc)
+
+    writer = threading.Thread(target=drain, name="accord-pact-writer", daemon=True)
+    writer.start()
+    try:
+        queued.put(first)
+        queued.put(second)
+        for data in batches:
+            if failed:
+                break
+            queued.put(data)
+    finally:
+        queued.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
+def _batches(chunks: Iterable[str]) -> Iterator[bytes]:
+    """``chunks`` and a final newline, encoded, in batches of about ``_BATCH`` characters."""
+    batch: list[str] = []
+    size = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= _BATCH:
+            yield _encoded(batch)
+            batch, size = [], 0
+    batch.append("\n")
+    yield _encoded(batch)
+
+
+def _encoded(batch: list[str]) -> bytes:
+    text = "".join(batch)
+    if os.linesep != "\n":
+        text = text.replace("\n", os.linesep)
+    return text.encode("utf-8")
 
 
 def _existing_mode(target: Path) -> int | None:
