@@ -89,3 +89,23 @@ def test_the_docs_import_only_public_names() -> None:
             if module == "accord":
                 for name in re.split(r"[,\s()]+", names):
                     assert not name or name in accord.__all__, f"{doc.name}: {name}"
+
+
+def test_names_load_with_first_use_and_dir_lists_them_all() -> None:
+    """``from accord import Pact, Verifier, match`` (a test's imports) leaves the events,
+    results, broker client and asyncio for later; every public name is still there."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from accord import Pact, Verifier, match, generate; "
+        "print(','.join(m for m in ('asyncio', 'accord.provider.events', "
+        "'accord.provider.results', 'accord.broker_client', 'accord.provider.run') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+    assert set(accord.__all__) <= set(dir(accord))

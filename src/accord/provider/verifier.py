@@ -18,14 +18,14 @@ from accord.http_client import Auth
 from accord.model.pact import Pact
 from accord.model.read import collector_paused, collector_skips_existing_objects
 from accord.provider.errors import VerifierSetupError
-from accord.provider.events import Event, Listener
-from accord.provider.results import SourceFailure, VerificationResult
 from accord.provider.sources import LoadedPact, load_sources
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from accord.broker_client.http import BrokerClient
+    from accord.provider.events import Event, Listener
+    from accord.provider.results import VerificationResult
     from accord.provider.run import Finisher
     from accord.provider.states import StateHandler
 
@@ -184,6 +184,7 @@ class Verifier:
         if base_url and app is not None:
             raise VerifierSetupError("give base_url or app, not both")
         # The run loop (and the kinds and transports it brings) loads with the first run.
+        from accord.provider.results import SourceFailure
         from accord.provider.run import RunSettings, Selection, run
 
         with contextlib.ExitStack() as run_scope:
