@@ -25,7 +25,7 @@ from accord.matching.rule_index import (
     rules_text,
 )
 from accord.matching.values import check, check_all, check_size, json_equal
-from accord.model.rules import Rule, RuleList, shared_fingerprint
+from accord.model.rules import Rule, RuleList, json_fingerprint, shared_fingerprint
 
 _ABSENT = object()
 
@@ -277,7 +277,7 @@ class JsonComparison:
             if index >= len(expected):
                 continue
             example = expected[index]
-            variant_rules = shared_index(_rule_lists(variant.get("rules") or {}))
+            variant_rules = _variant_index(variant.get("rules") or {})
             found = False
             for item in actual:
                 probe = JsonComparison(
@@ -316,6 +316,25 @@ def _keys_text(keys: list[str]) -> str:
     shown = ", ".join(f"'{key}'" for key in keys[:5])
     more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
     return f"key{'s' if len(keys) > 1 else ''} {shown}{more}"
+
+
+def _variant_index(raw: dict[str, Any]) -> RuleIndex:
+    """The index of an ``arrayContains`` variant's rules, found by their raw JSON.
+
+    Every message of a pact carries the same variants: keying on the raw rules skips
+    turning them into rule lists again just to find the index already made for them.
+    """
+    fingerprint = json_fingerprint(raw)
+    if fingerprint is None:
+        return shared_index(_rule_lists(raw))
+    key = b"\0variant:" + fingerprint
+    index = _INDEXES.get(key)
+    if index is None:
+        index = shared_index(_rule_lists(raw))
+        if len(_INDEXES) >= _INDEXES_KEPT:
+            forget_oldest(_INDEXES)
+        _INDEXES[key] = index
+    return index
 
 
 def _rule_lists(raw: dict[str, Any]) -> dict[str, RuleList]:
