@@ -82,7 +82,7 @@ def parse_matching_rules(value: Any, at: At) -> MatchingRules:
     """The V2 flat form or the V3/V4 category form.
 
     Interactions of one pact mostly repeat the same rules, so each distinct set (by its
-    :func:`~accord.model.rules.json_fingerprint`) is parsed once and the result shared,
+    ``marshal`` bytes, :func:`_quick_fingerprint`) is parsed once and the result shared,
     read-only, by every interaction that carries it (see :func:`~accord.model.rules.share`).
     """
     if not value or type(value) is not dict:
