@@ -105,10 +105,10 @@ def interaction_to_json(interaction: Interaction) -> dict[str, Any]:
         out["request"] = _request(interaction.request)
         out["response"] = _response(interaction.response)
     elif isinstance(interaction, AsyncMessage):
-        out.update(_message(interaction.message))
+        out.update(message_to_json(interaction.message))
     elif isinstance(interaction, SyncMessage):
-        out["request"] = _message(interaction.request)
-        out["response"] = [_message(m) for m in interaction.response]
+        out["request"] = message_to_json(interaction.request)
+        out["response"] = [message_to_json(m) for m in interaction.response]
     return out
 
 
@@ -142,8 +142,11 @@ def _rules_and_body(out: dict[str, Any], body: Body | None, rules: Any, generato
         out["generators"] = generators.to_json()
 
 
-def _message(message: MessageContents) -> dict[str, Any]:
-    out: dict[str, Any] = dict(message.extra)
+def message_to_json(message: MessageContents, *, keep_unknown: bool = True) -> dict[str, Any]:
+    """One V4 message (contents, metadata, rules, generators). ``keep_unknown`` keeps the
+    fields a reader did not know, as a file round trip must; a message sent on the wire
+    (the official verifier's sync request) carries only the known ones."""
+    out: dict[str, Any] = dict(message.extra) if keep_unknown else {}
     if message.contents is not None:
         out["contents"] = v4_body(message.contents, message.content_type)
     if message.metadata:
@@ -194,6 +197,18 @@ def _is_json_text(text: str) -> bool:
     return True
 
 
+def _v3_common(interaction: Interaction) -> dict[str, Any]:
+    """What a V3 HTTP interaction and a V3 message share: unknown fields, description,
+    provider states and the broker's ``_id``."""
+    out: dict[str, Any] = dict(interaction.extra)
+    out["description"] = interaction.description
+    if interaction.provider_states:
+        out["providerStates"] = [s.to_json() for s in interaction.provider_states]
+    if interaction.id is not None:
+        out["_id"] = interaction.id
+    return out
+
+
 def _v3_message(interaction: Interaction) -> dict[str, Any]:
     if not isinstance(interaction, AsyncMessage):
         raise PactWriteError(
@@ -206,12 +221,7 @@ def _v3_message(interaction: Interaction) -> dict[str, Any]:
             f"interaction {interaction.description!r} is a {message.content_type or 'plugin'} "
             "message; its plugin configuration has no place in a V3 pact. Write spec V4."
         )
-    out: dict[str, Any] = dict(interaction.extra)
-    out["description"] = interaction.description
-    if interaction.provider_states:
-        out["providerStates"] = [s.to_json() for s in interaction.provider_states]
-    if interaction.id is not None:
-        out["_id"] = interaction.id
+    out = _v3_common(interaction)
     body = message.contents
     if body is not None:
         content = body.content
@@ -246,12 +256,7 @@ def _v3_http(interaction: Interaction) -> dict[str, Any]:
             "either HTTP interactions or messages (a V3 message pact), not both. Write spec V4 "
             "to mix them."
         )
-    out: dict[str, Any] = dict(interaction.extra)
-    out["description"] = interaction.description
-    if interaction.provider_states:
-        out["providerStates"] = [s.to_json() for s in interaction.provider_states]
-    if interaction.id is not None:
-        out["_id"] = interaction.id
+    out = _v3_common(interaction)
     request, response = interaction.request, interaction.response
     req: dict[str, Any] = dict(request.extra)
     req["method"] = request.method.upper()

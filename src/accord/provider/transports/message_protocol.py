@@ -19,7 +19,7 @@ from accord.errors import HttpError, RemoteProviderError
 from accord.model.body import Body
 from accord.model.pact import MessageContents, ProviderState
 from accord.model.read import legacy_body
-from accord.model.write import v4_body
+from accord.model.write import message_to_json
 from accord.provider.errors import InteractionError
 from accord.provider.transports import MessageCall, TransportOptions
 
@@ -80,27 +80,13 @@ async def post(
         raise RemoteProviderError(str(exc)) from exc
 
 
-def message_to_json(message: MessageContents) -> dict[str, Any]:
-    """One message in V4 JSON, as the official verifier puts a sync request on the wire."""
-    out: dict[str, Any] = {}
-    if message.contents is not None:
-        out["contents"] = v4_body(message.contents, message.content_type)
-    if message.metadata:
-        out["metadata"] = message.metadata
-    if message.matching_rules:
-        out["matchingRules"] = message.matching_rules.to_json()
-    if message.generators:
-        out["generators"] = message.generators.to_json()
-    return out
-
-
 def message_request(
     description: str, states: list[ProviderState], request: MessageContents | None = None
 ) -> dict[str, Any]:
     """The JSON body the official verifier posts for one message (sync when ``request``)."""
     payload: dict[str, Any] = {"description": description}
     if request is not None:
-        payload["request"] = message_to_json(request)
+        payload["request"] = message_to_json(request, keep_unknown=False)
     if states:
         payload["providerStates"] = [s.to_json() for s in states]
     return payload
