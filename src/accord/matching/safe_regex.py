@@ -292,12 +292,14 @@ def _char_class(items: Any, icase: bool, ascii_only: bool) -> Any:
 
     def member(ch: str) -> bool:
         variants = (ch, ch.lower(), ch.upper()) if icase else (ch,)
-        return any(_in_items(v, body, ascii_only) for v in variants) != negate
+        return any(in_class_items(v, body, ascii_only) for v in variants) != negate
 
     return member
 
 
-def _in_items(ch: str, items: Any, ascii_only: bool) -> bool:
+def in_class_items(ch: str, items: Any, ascii_only: bool = False) -> bool:
+    """Whether ``ch`` is one of a character class's parsed items (literals, ranges,
+    categories such as ``\\d``), with Python's own Unicode or ASCII meaning."""
     code = ord(ch)
     for op, av in items:
         if op == _c.LITERAL and code == av:

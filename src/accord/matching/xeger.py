@@ -21,7 +21,7 @@ from typing import Any
 
 from accord.errors import RuleError
 from accord.limits import MAX_GENERATED_SIZE, MAX_REGEX_LENGTH
-from accord.matching.safe_regex import SafeRegex, safe_pattern
+from accord.matching.safe_regex import SafeRegex, in_class_items, safe_pattern
 from accord.matching.values import python_regex
 
 __all__ = ["example_for_regex"]
@@ -363,7 +363,7 @@ def _class_members(items: Any, icase: bool) -> list[str]:
 
     def member(ch: str) -> bool:
         variants = _fold(ch) if icase else {ch}
-        return any(_in_items(v, body) for v in variants) != negate
+        return any(in_class_items(v, body) for v in variants) != negate
 
     for pool in (_PRINTABLE, _WHITESPACE):
         options = [ch for ch in pool if member(ch)]
@@ -384,37 +384,6 @@ _CLASS_CACHE_SIZE = 4096
 
 def _fold(ch: str) -> set[str]:
     return {ch, ch.lower(), ch.upper()}
-
-
-def _in_items(ch: str, items: Any) -> bool:
-    code = ord(ch)
-    for op, av in items:
-        if op == _c.LITERAL and code == av:
-            return True
-        if op == _c.RANGE and av[0] <= code <= av[1]:
-            return True
-        if op == _c.CATEGORY and _in_category(ch, av):
-            return True
-    return False
-
-
-def _in_category(ch: str, category: Any) -> bool:
-    # Unicode semantics (the default for str patterns); the final fullmatch catches ASCII mode.
-    checks = {
-        _c.CATEGORY_DIGIT: ch.isdecimal(),
-        _c.CATEGORY_SPACE: ch.isspace(),
-        _c.CATEGORY_WORD: ch.isalnum() or ch == "_",
-    }
-    negated = {
-        _c.CATEGORY_NOT_DIGIT: _c.CATEGORY_DIGIT,
-        _c.CATEGORY_NOT_SPACE: _c.CATEGORY_SPACE,
-        _c.CATEGORY_NOT_WORD: _c.CATEGORY_WORD,
-    }
-    if category in checks:
-        return checks[category]
-    if category in negated:
-        return not checks[negated[category]]
-    return False
 
 
 def _explicit_chars(items: Any) -> list[str]:
