@@ -86,12 +86,17 @@ def _off_main_thread(runner: UserCode, fn: Any) -> Any:
     return value
 
 
+LATE = 0.3
+"""Far past the 1 ms limit: a caller descheduled on a loaded machine must not find the
+call already finished when it starts waiting (the cap on hung calls keeps the test quick)."""
+
+
 async def _blocking_sleep() -> None:
-    time.sleep(0.02)  # an async producer that blocks its loop: only a worker can time it
+    time.sleep(LATE)  # an async producer that blocks its loop: only a worker can time it
 
 
 def _sync_sleep() -> None:
-    time.sleep(0.02)
+    time.sleep(LATE)
 
 
 # Two ways a call ends up on a worker thread: an async callable (from the main thread) and
