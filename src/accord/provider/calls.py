@@ -59,12 +59,21 @@ from typing import Any
 
 from accord.errors import AccordError, UserExit
 from accord.limits import MAX_HUNG_CALLS
+from accord.provider.errors import describe_exception
 
 _STOP = object()
 
 
 class CallTimeout(AccordError):
     """User code did not finish within its time limit."""
+
+
+def failure_of(what: str, exc: BaseException) -> str:
+    """One line for user code that failed: ``{what} did not finish within 5 s`` for a
+    timeout, ``{what} raised ValueError: boom (at f.py:3 in make)`` for anything else."""
+    if isinstance(exc, CallTimeout):
+        return f"{what} {exc}"
+    return f"{what} raised {describe_exception(exc)}"
 
 
 class HungCalls(CallTimeout):

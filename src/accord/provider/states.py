@@ -20,8 +20,8 @@ from typing import Any
 
 from accord.errors import AccordError
 from accord.model.pact import ProviderState
-from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
-from accord.provider.errors import StateFailed, StateMissing, describe_exception
+from accord.provider.calls import UserCode, accepted_kwargs, failure_of
+from accord.provider.errors import StateFailed, StateMissing
 
 StateHandler = Callable[..., Any]
 
@@ -81,12 +81,8 @@ class StateSetup:
         check_params(handler, state)
         try:
             return await set_up(handler, state, self.runner)
-        except CallTimeout as exc:
-            raise StateFailed(f"state handler for {state.name!r} {exc}") from exc
         except (Exception, SystemExit) as exc:
-            raise StateFailed(
-                f"state handler for {state.name!r} raised {describe_exception(exc)}"
-            ) from exc
+            raise StateFailed(failure_of(f"state handler for {state.name!r}", exc)) from exc
 
     async def tear_down(self, active: ActiveState) -> None:
         """Run the state's teardown, if it has one; raises :class:`StateFailed`."""
@@ -95,12 +91,8 @@ class StateSetup:
                 await active.remote_teardown()
             else:
                 await tear_down(active, self.runner)
-        except CallTimeout as exc:
-            raise StateFailed(f"teardown of {active.state.name!r} {exc}") from exc
         except (Exception, SystemExit) as exc:
-            raise StateFailed(
-                f"teardown of {active.state.name!r} raised {describe_exception(exc)}"
-            ) from exc
+            raise StateFailed(failure_of(f"teardown of {active.state.name!r}", exc)) from exc
 
     async def _remote(self, state: ProviderState) -> ActiveState:
         from accord.http_client import HttpClient

@@ -16,8 +16,8 @@ from typing import Any
 from accord.errors import ProducerOutputError
 from accord.message import from_contents
 from accord.model.pact import MessageContents
-from accord.provider.calls import CallTimeout, UserCode, accepted_kwargs
-from accord.provider.errors import InteractionError, describe_exception
+from accord.provider.calls import UserCode, accepted_kwargs, failure_of
+from accord.provider.errors import InteractionError
 from accord.provider.producers import to_contents
 from accord.provider.transports import MessageCall
 
@@ -60,12 +60,8 @@ class Producers:
             kwargs[REQUEST_PARAMETER] = from_contents(call.request, description)
         try:
             return await self.runner.call(functools.partial(producer, **kwargs))
-        except CallTimeout as exc:
-            raise InteractionError(f"producer for {description!r} {exc}") from exc
         except (Exception, SystemExit) as exc:
-            raise InteractionError(
-                f"producer for {description!r} raised {describe_exception(exc)}"
-            ) from exc
+            raise InteractionError(failure_of(f"producer for {description!r}", exc)) from exc
 
     async def aclose(self) -> None:
         return None
