@@ -8,8 +8,15 @@ from typing import Any
 
 import pytest
 
-from accord.model import AsyncMessage, Body, MessageContents, Pact, dumps_pact, write_pact
-from accord.model import write as write_module
+from accord.model import (
+    AsyncMessage,
+    Body,
+    MessageContents,
+    Pact,
+    dumps_pact,
+    text_file,
+    write_pact,
+)
 from accord.model.rules import Generators, MatchingRules
 
 
@@ -36,7 +43,7 @@ def _pact(count: int, *extra: AsyncMessage) -> Pact:
 def test_file_is_the_text_and_a_newline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spec: str, batch: int
 ) -> None:
-    monkeypatch.setattr(write_module, "_BATCH", batch)
+    monkeypatch.setattr(text_file, "BATCH", batch)
     pact = _pact(40)
     path = write_pact(pact, tmp_path, spec=spec, overwrite=True)
     assert path.read_bytes() == (dumps_pact(pact, spec) + "\n").encode("utf-8")
@@ -48,7 +55,7 @@ def test_an_empty_pact_is_written_whole(tmp_path: Path) -> None:
 
 
 def test_a_render_error_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(write_module, "_BATCH", 50)
+    monkeypatch.setattr(text_file, "BATCH", 50)
     pact = _pact(30, _message(99, {"bad": object()}))
     with pytest.raises(TypeError, match="not JSON serializable"):
         write_pact(pact, tmp_path)
@@ -72,16 +79,16 @@ class _FullDisk(io.BytesIO):
 def test_a_failed_write_is_raised_by_the_writer(
     monkeypatch: pytest.MonkeyPatch, fail_at: int
 ) -> None:
-    monkeypatch.setattr(write_module, "_BATCH", 50)
+    monkeypatch.setattr(text_file, "BATCH", 50)
     handle = _FullDisk(fail_at)
     with pytest.raises(OSError, match="No space left"):
-        write_module._write_text(handle, ["x" * 40] * 20)
+        text_file.write_text(handle, ["x" * 40] * 20)
     assert handle.calls == fail_at  # nothing is written after the failure
 
 
 def test_batches_keep_the_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(write_module, "_BATCH", 7)
+    monkeypatch.setattr(text_file, "BATCH", 7)
     handle = io.BytesIO()
     chunks = [f"{n}-" * (n % 5) for n in range(300)]
-    write_module._write_text(handle, chunks)
+    text_file.write_text(handle, chunks)
     assert handle.getvalue() == ("".join(chunks) + "\n").encode()

@@ -13,12 +13,10 @@ import base64
 import contextlib
 import json
 import os
-import queue
 import tempfile
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from accord._version import __version__
 from accord.errors import PactFileError, PacticipantNameError, PactWriteError
@@ -38,6 +36,7 @@ from accord.model.pact import (
     is_content_type_key,
 )
 from accord.model.read import collector_paused, load_pact
+from accord.model.text_file import write_text
 
 V3 = "3.0.0"
 V4 = "4.0"
@@ -502,7 +501,7 @@ def _merge_and_replace(
         # any file the user creates (an existing pact keeps its own mode).
         os.fchmod(fd, _existing_mode(target) or _file_mode())
         with os.fdopen(fd, "wb") as handle:
-            _write_text(handle, _text_chunks(doc))
+            write_text(handle, _text_chunks(doc))
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -510,73 +509,6 @@ def _merge_and_replace(
         if isinstance(exc, OSError):
             raise PactWriteError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
-
-
-_BATCH = 1 << 20
-"""Characters of text encoded and written at a time."""
-
-
-def _write_text(handle: BinaryIO, chunks: Iterable[str]) -> None:
-    """The text, then a newline, as UTF-8 with the platform's line ends (as a text-mode
-    file writes them).
-
-    A text of more than one batch is written by a second thread while this one renders
-    the rest: the kernel's copy of a large file into the page cache costs about a third
-    of rendering it, and a thread inside ``write`` does not hold the GIL. Nothing more is
-    written after a write fails, and that error is raised here.
-    """
-    batches = _batches(chunks)
-    first = next(batches)
-    second = next(batches, None)
-    if second is None:
-        handle.write(first)
-        return
-    queued: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-    failed: list[BaseException] = []
-
-    def drain() -> None:
-        while (data := queued.get()) is not None:
-            if not failed:
-                try:
-                    handle.write(data)
-                except BaseException as exc:  # handed to the rendering thread
-                    failed.append(exc)
-
-    writer = threading.Thread(target=drain, name="accord-pact-writer", daemon=True)
-    writer.start()
-    try:
-        queued.put(first)
-        queued.put(second)
-        for data in batches:
-            if failed:
-                break
-            queued.put(data)
-    finally:
-        queued.put(None)
-        writer.join()
-    if failed:
-        raise failed[0]
-
-
-def _batches(chunks: Iterable[str]) -> Iterator[bytes]:
-    """``chunks`` and a final newline, encoded, in batches of about ``_BATCH`` characters."""
-    batch: list[str] = []
-    size = 0
-    for chunk in chunks:
-        batch.append(chunk)
-        size += len(chunk)
-        if size >= _BATCH:
-            yield _encoded(batch)
-            batch, size = [], 0
-    batch.append("\n")
-    yield _encoded(batch)
-
-
-def _encoded(batch: list[str]) -> bytes:
-    text = "".join(batch)
-    if os.linesep != "\n":
-        text = text.replace("\n", os.linesep)
-    return text.encode("utf-8")
 
 
 def _existing_mode(target: Path) -> int | None:
