@@ -23,14 +23,12 @@ import pytest
 from accord import Verifier
 from accord.errors import UserExit
 from accord.model.read import parse_pact
-from accord.provider.calls import (
-    CallTimeout,
-    UserCode,
+from accord.provider.calls import CallTimeout, UserCode, hung_calls
+from accord.provider.keywords import (
     _names_from_code,
     _names_from_signature,
     _plain_code,
     accepted_kwargs,
-    hung_calls,
 )
 from accord.provider.results import Outcome
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from accord.errors import AccordError
 from accord.model.pact import ProviderState
-from accord.provider.calls import UserCode, accepted_kwargs, failure_of
+from accord.provider.calls import UserCode, failure_of
 from accord.provider.errors import StateFailed, StateMissing
+from accord.provider.keywords import accepted_kwargs
 
 StateHandler = Callable[..., Any]
 

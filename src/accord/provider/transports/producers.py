@@ -16,8 +16,9 @@ from typing import Any
 from accord.errors import ProducerOutputError
 from accord.message import from_contents
 from accord.model.pact import MessageContents
-from accord.provider.calls import UserCode, accepted_kwargs, failure_of
+from accord.provider.calls import UserCode, failure_of
 from accord.provider.errors import InteractionError
+from accord.provider.keywords import accepted_kwargs
 from accord.provider.producers import to_contents
 from accord.provider.transports import MessageCall
 
